@@ -66,9 +66,38 @@ func Parse(docx []byte) (*Template, error) {
 
 // ParseWithLimits is Parse with explicit limits.
 func ParseWithLimits(docx []byte, lim Limits) (*Template, error) {
-	d, err := openDocx(docx, lim)
+	t, errs, err := parse(docx, lim)
 	if err != nil {
 		return nil, err
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return t, nil
+}
+
+// CheckReport is what Check finds in a template.
+type CheckReport struct {
+	Errors    TemplateErrors // every problem, with where it is
+	Variables []string       // the data fields the template uses, sorted
+}
+
+// Check reads a template and reports all its errors and the variables it
+// uses. The error return is for input that is not a usable .docx at all.
+func Check(docx []byte) (*CheckReport, error) {
+	t, errs, err := parse(docx, DefaultLimits())
+	if err != nil {
+		return nil, err
+	}
+	return &CheckReport{Errors: errs, Variables: t.vars}, nil
+}
+
+// parse compiles every part, returning the template (with the variables of
+// the parts that compiled) and all template errors found.
+func parse(docx []byte, lim Limits) (*Template, TemplateErrors, error) {
+	d, err := openDocx(docx, lim)
+	if err != nil {
+		return nil, nil, err
 	}
 	t := &Template{docx: d, limits: lim, env: newEnvironment()}
 	var errs TemplateErrors
@@ -76,28 +105,28 @@ func ParseWithLimits(docx []byte, lim Limits) (*Template, error) {
 	for _, name := range d.templateParts() {
 		src, err := d.read(name, lim)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !strings.Contains(src, "{") {
+			if _, err := tokenize(src); err != nil {
+				return nil, nil, fmt.Errorf("%w：%s 不是有效的 XML（%v）", ErrNotDocx, name, err)
+			}
 			continue
 		}
 		cp, perrs, err := compilePart(name, src, t.env, vars)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		errs = append(errs, perrs...)
 		if cp != nil {
 			t.parts = append(t.parts, cp)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
 	for v := range vars {
 		t.vars = append(t.vars, v)
 	}
 	sort.Strings(t.vars)
-	return t, nil
+	return t, errs, nil
 }
 
 // Variables returns the names of the data fields the template uses, sorted.

@@ -61,8 +61,8 @@ type TemplateError struct {
 
 // Error implements error.
 func (e *TemplateError) Error() string {
-	if e.Tag != "" {
-		return fmt.Sprintf("%s：%s：%s", e.Loc, e.Tag, e.Msg)
+	if e.Tag != "" && !strings.Contains(e.Msg, e.Tag) {
+		return fmt.Sprintf("%s：%s（标签 %s）", e.Loc, e.Msg, e.Tag)
 	}
 	return fmt.Sprintf("%s：%s", e.Loc, e.Msg)
 }

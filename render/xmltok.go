@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // tokKind is the kind of one lexical piece of an XML part.
@@ -88,9 +89,9 @@ func tokenizeXML(src string, allowMarks bool) ([]token, error) {
 			if j < 0 {
 				return nil, fmt.Errorf("at byte %d: end tag is not closed", i)
 			}
-			name := strings.TrimSpace(rest[2:j])
-			if name == "" {
-				return nil, fmt.Errorf("at byte %d: end tag without a name", i)
+			name := strings.TrimRight(rest[2:j], " \t\r\n")
+			if !validName(name) {
+				return nil, fmt.Errorf("at byte %d: end tag </%s> has no valid name", i, name)
 			}
 			if len(stack) == 0 {
 				return nil, fmt.Errorf("at byte %d: end tag </%s> has no start tag", i, name)
@@ -108,8 +109,11 @@ func tokenizeXML(src string, allowMarks bool) ([]token, error) {
 			}
 			raw := rest[:end]
 			name := elemName(raw)
-			if name == "" {
-				return nil, fmt.Errorf("at byte %d: tag without a name", i)
+			if !validName(name) {
+				return nil, fmt.Errorf("at byte %d: %q is not a valid element name", i, name)
+			}
+			if err := checkAttrs(raw[1+len(name):], allowMarks); err != nil {
+				return nil, fmt.Errorf("at byte %d: in <%s>: %w", i, name, err)
 			}
 			if strings.HasSuffix(raw, "/>") {
 				toks = append(toks, token{kind: tkEmpty, name: name, raw: raw})
@@ -169,6 +173,12 @@ func elemName(raw string) string {
 // checkText verifies character data: entities must be predefined or
 // numeric, and control characters XML cannot hold must not appear.
 func checkText(s string, allowMarks bool) error {
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("text is not valid UTF-8")
+	}
+	if strings.Contains(s, "\uFFFE") || strings.Contains(s, "\uFFFF") {
+		return fmt.Errorf("character U+FFFE or U+FFFF is not allowed in XML")
+	}
 	for k := 0; k < len(s); k++ {
 		c := s[k]
 		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && !(allowMarks && c >= markBreak && c <= markPage) {
@@ -285,4 +295,70 @@ func joinRaw(toks []token) string {
 		b.WriteString(t.raw)
 	}
 	return b.String()
+}
+
+// validName reports whether s is an XML name (ASCII rules; any non-ASCII
+// character is accepted, as XML 1.0 fifth edition nearly does).
+func validName(s string) bool {
+	if s == "" || !utf8.ValidString(s) {
+		return false
+	}
+	for k := 0; k < len(s); k++ {
+		c := s[k]
+		switch {
+		case c >= 0x80, c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_', c == ':':
+		case k > 0 && (c >= '0' && c <= '9' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// checkAttrs checks the attribute list of a start tag (the text after the
+// element name, up to and including ">" or "/>"): name="value" pairs
+// separated by white space, values quoted, entities valid, no name twice.
+func checkAttrs(s string, allowMarks bool) error {
+	s = strings.TrimSuffix(strings.TrimSuffix(s, ">"), "/")
+	var seen []string
+	for {
+		trimmed := strings.TrimLeft(s, " \t\r\n")
+		if trimmed == "" {
+			return nil
+		}
+		if len(trimmed) == len(s) && len(seen) > 0 {
+			return fmt.Errorf("attributes must be separated by white space")
+		}
+		if len(seen) == 0 && len(trimmed) == len(s) {
+			return fmt.Errorf("white space expected after the element name")
+		}
+		s = trimmed
+		eq := strings.IndexByte(s, '=')
+		if eq < 0 {
+			return fmt.Errorf("attribute %q has no value", s)
+		}
+		name := strings.TrimRight(s[:eq], " \t\r\n")
+		if !validName(name) {
+			return fmt.Errorf("%q is not a valid attribute name", name)
+		}
+		for _, n := range seen {
+			if n == name {
+				return fmt.Errorf("attribute %s appears twice", name)
+			}
+		}
+		seen = append(seen, name)
+		s = strings.TrimLeft(s[eq+1:], " \t\r\n")
+		if s == "" || s[0] != '"' && s[0] != '\'' {
+			return fmt.Errorf("value of %s is not quoted", name)
+		}
+		q := s[0]
+		e := strings.IndexByte(s[1:], q)
+		if e < 0 {
+			return fmt.Errorf("value of %s is not closed", name)
+		}
+		if err := checkText(s[1:1+e], allowMarks); err != nil {
+			return fmt.Errorf("value of %s: %w", name, err)
+		}
+		s = s[1+e+1:]
+	}
 }

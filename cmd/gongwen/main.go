@@ -1,0 +1,99 @@
+// Command gongwen generates, archives and finds numbered official documents
+// (公文) for the offices that supervise administrative law enforcement.
+//
+// Usage:
+//
+//	gongwen render --template 监督通知书 --data notice.json --out notice.docx
+//	gongwen templates [--json]
+//	gongwen template check T.docx [--json]
+//	gongwen text FILE.docx
+//
+// Each subcommand parses its flags and calls the packages that do the work;
+// none holds business logic of its own.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// exitUsage is the exit status for a command line that cannot be run.
+const exitUsage = 2
+
+// usageError marks errors in how the command was called.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"render", "用模板和数据生成公文 .docx", runRender},
+		{"templates", "列出内置模板及其字段（--json 供脚本使用）", runTemplates},
+		{"template", "模板工具：template check T.docx 检查模板错误并列出变量", runTemplate},
+		{"text", "提取 .docx 的正文文本", runText},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one command line and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		printUsage(stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, args[1:], stdout, stderr)
+		if err == nil {
+			return 0
+		}
+		var ue *usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "gongwen %s：%v\n（gongwen %s -h 查看用法）\n", c.name, err, c.name)
+			return exitUsage
+		}
+		var pe *problemsError
+		if errors.As(err, &pe) {
+			return 1
+		}
+		fmt.Fprintf(stderr, "gongwen %s：%v\n", c.name, err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "gongwen：未知的命令“%s”\n", args[0])
+	printUsage(stderr)
+	return exitUsage
+}
+
+// problemsError means the command already printed the problems it found
+// and only needs a failing exit status.
+type problemsError struct{}
+
+func (*problemsError) Error() string { return "发现问题" }
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "gongwen — 行政执法监督公文的生成、归档与检索")
+	fmt.Fprintln(w, "\n用法：gongwen <命令> [参数]\n\n命令：")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\n示例：\n  gongwen render --template 监督通知书 --example --out 监督通知书.docx\n  gongwen render --template 监督通知书 --data notice.json --out notice.docx")
+}

@@ -1,0 +1,50 @@
+package templates
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gongwen/gongwen/render"
+)
+
+// Render checks data against the template's schema, then renders the
+// document. The result's core properties carry the title (标题), the
+// 发文字号 built from 机关代字/年份/序号, and the issuing office.
+func (t *Template) Render(ctx context.Context, data map[string]any, opts render.Options) ([]byte, error) {
+	if err := t.Validate(data); err != nil {
+		return nil, fmt.Errorf("模板“%s”的数据有误：%w", t.ID, err)
+	}
+	tpl, err := render.Parse(t.Docx)
+	if err != nil {
+		return nil, fmt.Errorf("templates: parse built-in %s: %w", t.ID, err)
+	}
+	if opts.Properties == (render.Properties{}) {
+		opts.Properties = PropertiesOf(data)
+	}
+	out, err := tpl.Render(ctx, data, opts)
+	if err != nil {
+		return nil, fmt.Errorf("模板“%s”：%w", t.ID, err)
+	}
+	return out, nil
+}
+
+// PropertiesOf derives the document properties from a document's data:
+// 标题 as title, the 发文字号 as identifier, 发文机关署名 as creator.
+func PropertiesOf(data map[string]any) render.Properties {
+	str := func(k string) string {
+		if v, ok := data[k]; ok && v != nil {
+			return strings.TrimSpace(fmt.Sprint(v))
+		}
+		return ""
+	}
+	p := render.Properties{Title: str("标题"), Creator: str("发文机关署名")}
+	if y, ok := asInt(data["年份"]); ok {
+		if s, ok := asInt(data["序号"]); ok {
+			if wh, err := render.Wenhao(str("机关代字"), int(y), int(s)); err == nil {
+				p.Identifier = wh
+			}
+		}
+	}
+	return p
+}
