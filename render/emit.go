@@ -104,7 +104,10 @@ func writeTag(b *strings.Builder, t *tagInfo) {
 	}
 	b.WriteByte(' ')
 	b.WriteString(strings.TrimSpace(t.body))
-	b.WriteByte(' ')
+	// The closing delimiter goes on the next line, so every tag's body
+	// stands on a line of its own and a line number in a gonja runtime
+	// error names exactly one tag.
+	b.WriteByte('\n')
 	if t.trimR {
 		b.WriteByte('-')
 	}

@@ -184,9 +184,8 @@ func compilePart(name, src string, env *exec.Environment, vars map[string]bool) 
 	for _, sp := range js.spans {
 		line += strings.Count(js.src[prev:sp.start], "\n")
 		prev = sp.start
-		if _, ok := cp.lineTags[line]; !ok {
-			cp.lineTags[line] = sp.tag
-		}
+		// writeTag gives each tag's body a line of its own.
+		cp.lineTags[line] = sp.tag
 	}
 	tpl, err := exec.NewTemplate(name, jinjaConfig(), sourceLoader{name: name, src: js.src}, env)
 	if err != nil {

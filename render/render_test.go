@@ -358,3 +358,15 @@ func TestLiteralBracesAndNonTags(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestRuntimeErrorNamesItsTag(t *testing.T) {
+	body := para(`{{ a }}`) + para(`{{ b }}`) + para(`{{ 未定义函数(a) }}`) + para(`{{ c }}`)
+	_, err := renderBodyErr(t, body, map[string]any{"a": 1, "b": 2, "c": 3}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "正文第3段") {
+		t.Fatalf("runtime error not located at paragraph 3: %v", err)
+	}
+	_, err = renderBodyErr(t, body[:0]+para(`x`)+para(`{{ d|cn_date }}`), map[string]any{"d": "2023-13-45"}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "正文第2段") || !strings.Contains(err.Error(), "不是有效日期") {
+		t.Fatalf("filter error: %v", err)
+	}
+}

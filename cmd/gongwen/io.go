@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -48,7 +49,7 @@ func decodeData(b []byte, name string) (map[string]any, error) {
 	if err := d.Decode(&v); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			line, col := lineCol(b, int(se.Offset))
+			line, col := lineCol(b, int(se.Offset)-1)
 			return nil, fmt.Errorf("数据文件 %s 第%d行第%d列不是有效的 JSON：%v", name, line, col, se)
 		}
 		return nil, fmt.Errorf("数据文件 %s 不是有效的 JSON：%v", name, err)
@@ -101,6 +102,23 @@ func writeFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("无法写入 %s：%w", path, err)
 	}
 	return nil
+}
+
+// parseFlags parses flags wherever they stand among the arguments (Go's
+// flag package stops at the first positional one) and returns the
+// positional arguments in order.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, &usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 // isTemplatePath tells a template file path from a built-in template id.

@@ -17,8 +17,10 @@ func runTemplates(_ context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("templates", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "以 JSON 输出（每个模板的 id、name、文种、字段和完整示例数据）")
-	if err := fs.Parse(args); err != nil {
-		return &usageError{err.Error()}
+	if pos, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return &usageError{"多余的参数：" + strings.Join(pos, " ")}
 	}
 	all, err := templates.Builtins()
 	if err != nil {
@@ -65,15 +67,15 @@ func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := flag.NewFlagSet("template check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "以 JSON 输出")
-	if err := fs.Parse(args[1:]); err != nil {
-		return &usageError{err.Error()}
+	pos, err := parseFlags(fs, args[1:])
+	if err != nil {
+		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return &usageError{"用法：gongwen template check 模板.docx [--json]"}
 	}
-	path := fs.Arg(0)
+	path := pos[0]
 	var src []byte
-	var err error
 	if isTemplatePath(path) {
 		src, err = os.ReadFile(path)
 	} else {
@@ -130,19 +132,20 @@ func runText(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("text", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	headers := fs.Bool("headers", false, "同时输出页眉页脚（以 [页眉] [页脚] 标出）")
-	if err := fs.Parse(args); err != nil {
-		return &usageError{err.Error()}
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return &usageError{"用法：gongwen text 文件.docx"}
 	}
-	src, err := os.ReadFile(fs.Arg(0))
+	src, err := os.ReadFile(pos[0])
 	if err != nil {
 		return err
 	}
 	txt, err := render.ExtractText(src, render.TextOptions{Headers: *headers})
 	if err != nil {
-		return fmt.Errorf("%s：%w", fs.Arg(0), err)
+		return fmt.Errorf("%s：%w", pos[0], err)
 	}
 	_, err = fmt.Fprintln(stdout, txt)
 	return err

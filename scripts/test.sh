@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole test suite of gongwen, as CI runs it (.ci/run calls this).
+#
+# It first installs, with apt-get, what the tests need and the machine lacks:
+#   python3-docxtpl, python3-docx  differential test against docxtpl
+#   libreoffice-writer-nogui       .docx -> PDF layout test (22 lines x 28)
+#   poppler-utils                  pdftotext, to read that PDF
+#   fonts-noto-cjk                 Chinese glyphs for LibreOffice
+# A test whose tool cannot be had skips and says why; everything else runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+/usr/bin/python3 -c 'import docxtpl, docx' 2>/dev/null || need+=(python3-docxtpl python3-docx)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
+if ((${#need[@]})); then
+	sudo=""
+	[ "$(id -u)" = 0 ] || sudo="sudo"
+	echo "scripts/test.sh: installing ${need[*]}"
+	if ! { $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${need[@]}"; } >/tmp/gongwen-apt.log 2>&1; then
+		echo "scripts/test.sh: apt-get failed (see /tmp/gongwen-apt.log); the tests that need these packages will skip"
+	fi
+fi
+
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+	echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+go vet ./...
+go test -race -count=1 ./...
