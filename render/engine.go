@@ -444,19 +444,33 @@ func (rs *renderState) noteMissing(t *tagInfo) {
 	rs.missing = append(rs.missing, MissingField{Name: name, Loc: *t.loc})
 }
 
+// siteOf returns the render state and the site an engine filter was
+// called for, or an error value when the render is cancelled or the call
+// does not come from the engine.
+func siteOf(e *exec.Evaluator, params *exec.VarArgs) (*partState, *site, *exec.Value) {
+	ps := stateOf(e)
+	if ps == nil || len(params.Args) != 1 {
+		return nil, nil, exec.AsValue(errors.New("内部错误：缺少渲染状态"))
+	}
+	if err := ps.rs.ctx.Err(); err != nil {
+		return nil, nil, exec.AsValue(err)
+	}
+	s, ok := ps.part.js.sites[params.Args[0].Integer()]
+	if !ok {
+		return nil, nil, exec.AsValue(errors.New("内部错误：未知的标签位置"))
+	}
+	return ps, s, nil
+}
+
 // outFilter is applied to every value a template prints: it notes missing
 // values, escapes everything not marked safe, turns \n \a \t \f into
 // markers that post-processing makes Word breaks, and wraps values printed
 // by {{r }} and {{p }} in a run or paragraph.
 func outFilter(e *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
-	ps := stateOf(e)
-	if ps == nil || len(params.Args) != 1 {
-		return exec.AsValue(errors.New("内部错误：缺少渲染状态"))
+	ps, s, fail := siteOf(e, params)
+	if fail != nil {
+		return fail
 	}
-	if err := ps.rs.ctx.Err(); err != nil {
-		return exec.AsValue(err)
-	}
-	s := ps.part.js.sites[params.Args[0].Integer()]
 	if in.IsError() {
 		return in
 	}
@@ -487,14 +501,10 @@ func outFilter(e *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Va
 // list is a missing field, and loop iterations are counted against the
 // limit so no template can loop for ever.
 func iterFilter(e *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
-	ps := stateOf(e)
-	if ps == nil || len(params.Args) != 1 {
-		return exec.AsValue(errors.New("内部错误：缺少渲染状态"))
+	ps, s, fail := siteOf(e, params)
+	if fail != nil {
+		return fail
 	}
-	if err := ps.rs.ctx.Err(); err != nil {
-		return exec.AsValue(err)
-	}
-	s := ps.part.js.sites[params.Args[0].Integer()]
 	if in.IsNil() {
 		if !ps.rs.allowMissing {
 			ps.rs.noteMissing(forIterable(s.tag))
