@@ -370,3 +370,37 @@ func TestRuntimeErrorNamesItsTag(t *testing.T) {
 		t.Fatalf("filter error: %v", err)
 	}
 }
+
+// Headers, footers, footnotes and endnotes are rendered like the body.
+func TestAllPartsRendered(t *testing.T) {
+	wrap := func(root, body string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?><w:` + root + ` xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">` + body + `</w:` + root + `>`
+	}
+	parts := map[string]string{
+		"word/header1.xml":   wrap("hdr", para(`页眉{{ 单位 }}`)),
+		"word/footer1.xml":   wrap("ftr", para(`页脚{{ 单位 }}`)),
+		"word/footnotes.xml": wrap("footnotes", `<w:footnote w:id="1">`+para(`脚注{{ 单位 }}`)+`</w:footnote>`),
+		"word/endnotes.xml":  wrap("endnotes", `<w:endnote w:id="1">`+para(`尾注{{ 单位 }}`)+`</w:endnote>`),
+	}
+	tpl, err := Parse(makeDocx(t, para(`正文`), parts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := tpl.Render(context.Background(), map[string]any{"单位": "<甲>"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"word/header1.xml": "页眉&lt;甲&gt;", "word/footer1.xml": "页脚&lt;甲&gt;",
+		"word/footnotes.xml": "脚注&lt;甲&gt;", "word/endnotes.xml": "尾注&lt;甲&gt;"} {
+		if got := partOf(t, out, name); !strings.Contains(got, want) {
+			t.Errorf("%s not rendered: %s", name, got)
+		}
+	}
+	text, err := ExtractText(out, TextOptions{Headers: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text != "[页眉] 页眉<甲>\n正文\n脚注<甲>\n尾注<甲>\n[页脚] 页脚<甲>" {
+		t.Errorf("extracted text %q", text)
+	}
+}
