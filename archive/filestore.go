@@ -1,0 +1,248 @@
+package archive
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// FileStore keeps objects as files under one folder: the embedded default
+// store. Several processes may share the folder: creation is atomic
+// (a complete temporary file hard-linked into place, which fails if the
+// name exists), replacement is a rename under an exclusive lock on the
+// key, and readers never see a partial file.
+type FileStore struct {
+	root string
+}
+
+// Reserved names inside the folder; ValidKey refuses keys that use them.
+const (
+	fileTmpPrefix = ".gongwen-tmp-"
+	fileLockDir   = ".gongwen-locks"
+)
+
+// OpenFileStore opens (creating if needed) a file store in dir.
+func OpenFileStore(dir string) (*FileStore, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("archive: data dir %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(filepath.Join(abs, fileLockDir), 0o755); err != nil {
+		return nil, fmt.Errorf("archive: 无法创建数据目录 %s：%w", abs, err)
+	}
+	return &FileStore{root: abs}, nil
+}
+
+// String implements Store.
+func (s *FileStore) String() string { return "file:" + s.root }
+
+func (s *FileStore) path(key string) (string, error) {
+	if err := ValidKey(key); err != nil {
+		return "", fmt.Errorf("archive: %w", err)
+	}
+	return filepath.Join(s.root, filepath.FromSlash(key)), nil
+}
+
+// fileETag is the ETag of content in the file store: its SHA-256.
+func fileETag(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// Get implements Store.
+func (s *FileStore) Get(ctx context.Context, key string) ([]byte, ObjectInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, ObjectInfo{}, err
+	}
+	p, err := s.path(key)
+	if err != nil {
+		return nil, ObjectInfo{}, err
+	}
+	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ObjectInfo{}, fmt.Errorf("archive: get %s: %w", key, ErrNotFound)
+	}
+	if err != nil {
+		return nil, ObjectInfo{}, fmt.Errorf("archive: get %s: %w", key, err)
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, ObjectInfo{}, fmt.Errorf("archive: get %s: %w", key, err)
+	}
+	return data, ObjectInfo{Key: key, Size: int64(len(data)), ETag: fileETag(data), Modified: st.ModTime()}, nil
+}
+
+// Stat implements Store. The ETag costs a read of the file.
+func (s *FileStore) Stat(ctx context.Context, key string) (ObjectInfo, error) {
+	_, info, err := s.Get(ctx, key)
+	return info, err
+}
+
+// Put implements Store.
+func (s *FileStore) Put(ctx context.Context, key string, data []byte, cond Cond) (ObjectInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return ObjectInfo{}, err
+	}
+	p, err := s.path(key)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, err)
+	}
+	tmp, err := s.writeTemp(filepath.Dir(p), data)
+	if err != nil {
+		return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, err)
+	}
+	defer os.Remove(tmp)
+	info := ObjectInfo{Key: key, Size: int64(len(data)), ETag: fileETag(data)}
+	if cond.IfNoneMatch {
+		// link(2) is atomic and fails if the name exists, across processes.
+		if err := os.Link(tmp, p); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, ErrPrecondition)
+			}
+			return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, err)
+		}
+		return s.stamp(p, info)
+	}
+	unlock, err := s.lock(key)
+	if err != nil {
+		return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, err)
+	}
+	defer unlock()
+	if cond.IfMatch != "" {
+		cur, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, ErrPrecondition)
+		}
+		if err != nil {
+			return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, err)
+		}
+		if fileETag(cur) != cond.IfMatch {
+			return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, ErrPrecondition)
+		}
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, err)
+	}
+	return s.stamp(p, info)
+}
+
+func (s *FileStore) stamp(p string, info ObjectInfo) (ObjectInfo, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", info.Key, err)
+	}
+	info.Modified = st.ModTime()
+	return info, nil
+}
+
+// writeTemp writes data to a synced temporary file in dir.
+func (s *FileStore) writeTemp(dir string, data []byte) (string, error) {
+	f, err := os.CreateTemp(dir, fileTmpPrefix+"*")
+	if err != nil {
+		return "", err
+	}
+	name := f.Name()
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(name)
+		return "", err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(name)
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(name)
+		return "", err
+	}
+	return name, nil
+}
+
+// lock takes an exclusive advisory lock (flock) for one key, shared by
+// all processes using the folder.
+func (s *FileStore) lock(key string) (func(), error) {
+	sum := sha256.Sum256([]byte(key))
+	p := filepath.Join(s.root, fileLockDir, hex.EncodeToString(sum[:8]))
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}
+
+// List implements Store.
+func (s *FileStore) List(ctx context.Context, prefix string, fn func(ObjectInfo) error) error {
+	if err := validPrefix(prefix); err != nil {
+		return fmt.Errorf("archive: list %s: %w", prefix, err)
+	}
+	// Walk from the deepest folder the prefix names completely.
+	start := s.root
+	if k := strings.LastIndex(prefix, "/"); k >= 0 {
+		start = filepath.Join(s.root, filepath.FromSlash(prefix[:k]))
+	}
+	var infos []ObjectInfo
+	err := filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		name := d.Name()
+		if strings.HasPrefix(name, ".gongwen-") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(s.root, p)
+		if err != nil {
+			return err
+		}
+		key := filepath.ToSlash(rel)
+		if !strings.HasPrefix(key, prefix) {
+			return nil
+		}
+		st, err := d.Info()
+		if err != nil {
+			return err
+		}
+		infos = append(infos, ObjectInfo{Key: key, Size: st.Size(), Modified: st.ModTime()})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("archive: list %s: %w", prefix, err)
+	}
+	sort.Slice(infos, func(i, j int) bool { return infos[i].Key < infos[j].Key })
+	for _, info := range infos {
+		if err := fn(info); err != nil {
+			return err
+		}
+	}
+	return nil
+}

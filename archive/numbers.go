@@ -1,0 +1,256 @@
+package archive
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Number statuses in the registry.
+const (
+	NumberAllocated = "allocated" // taken for a document being issued right now
+	NumberIssued    = "issued"    // used by a stored document
+	NumberReserved  = "reserved"  // 预留: kept for a document signed offline
+	NumberVoid      = "void"      // 作废: taken and never used, with the reason
+	NumberImported  = "imported"  // used by a document imported from before gongwen
+)
+
+// NumberEntry is one 发文字号 in the registry, stored at
+// numbers/<机关代字>/<year>/<seq>.
+type NumberEntry struct {
+	Daizi      string    `json:"daizi"`                 // 机关代字, e.g. 乌司发
+	Year       int       `json:"year"`                  // 年份
+	Seq        int       `json:"seq"`                   // 序号, from 1, no leading zeros
+	Wenhao     string    `json:"wenhao"`                // 乌司发〔2026〕48号
+	Status     string    `json:"status"`                // one of the Number* constants
+	DocumentID string    `json:"document_id,omitempty"` // the document that uses it
+	Reason     string    `json:"reason,omitempty"`      // why it was reserved or voided
+	By         string    `json:"by,omitempty"`          // who took it
+	Time       time.Time `json:"time"`                  // when it was taken
+	Updated    time.Time `json:"updated"`               // last change
+}
+
+// Registry allocates and records 发文字号. Uniqueness rests on the store
+// alone: an entry is created with If-None-Match, so two processes on two
+// machines sharing a bucket never take the same number. Entries are never
+// deleted, so the registry has no gaps: every number from 1 to the highest
+// is issued, reserved, imported, void with a reason, or being issued.
+type Registry struct {
+	store Store
+	now   func() time.Time
+
+	mu     sync.Mutex
+	series map[string]*series // by "daizi/year"
+}
+
+// series serialises allocation of one (机关代字, year) within this process
+// and remembers the highest number known to be taken. Numbers are created
+// strictly in order (a number is tried only once the one before it is
+// known to be taken), so every number up to that one is taken and probing
+// can start above it; other processes are kept apart by If-None-Match.
+type series struct {
+	mu      sync.Mutex
+	highest int
+	known   bool
+}
+
+// NewRegistry returns the registry kept in store.
+func NewRegistry(store Store) *Registry {
+	return &Registry{store: store, now: time.Now, series: map[string]*series{}}
+}
+
+func (r *Registry) seriesOf(daizi string, year int) *series {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := daizi + "/" + strconv.Itoa(year)
+	s, ok := r.series[k]
+	if !ok {
+		s = &series{}
+		r.series[k] = s
+	}
+	return s
+}
+
+// numberKey is where an entry is stored.
+func numberKey(daizi string, year, seq int) string {
+	return fmt.Sprintf("numbers/%s/%d/%d", daizi, year, seq)
+}
+
+// CheckDaizi validates a 机关代字 for use in numbers and keys.
+func CheckDaizi(daizi string) error {
+	if strings.TrimSpace(daizi) != daizi || daizi == "" {
+		return fmt.Errorf("机关代字 %q 无效：不能为空或以空格开头结尾", daizi)
+	}
+	if strings.ContainsAny(daizi, "〔〕[]【】()（）/\\") {
+		return fmt.Errorf("机关代字 %q 不能含括号或斜杠", daizi)
+	}
+	if strings.ContainsFunc(daizi, func(r rune) bool { return r >= '0' && r <= '9' }) {
+		return fmt.Errorf("机关代字 %q 不能含数字", daizi)
+	}
+	return ValidKey("numbers/" + daizi)
+}
+
+// FormatWenhao writes 机关代字〔年份〕序号号 (GB/T 9704-2012 7.2.4).
+func FormatWenhao(daizi string, year, seq int) string {
+	return fmt.Sprintf("%s〔%d〕%d号", daizi, year, seq)
+}
+
+// Allocate takes the next free number of (daizi, year) for a document,
+// with status (NumberAllocated for an issue, NumberReserved for 预留).
+func (r *Registry) Allocate(ctx context.Context, daizi string, year int, status, by, reason string) (*NumberEntry, ObjectInfo, error) {
+	if err := CheckDaizi(daizi); err != nil {
+		return nil, ObjectInfo{}, err
+	}
+	if year < 1900 || year > 9999 {
+		return nil, ObjectInfo{}, fmt.Errorf("年份 %d 无效", year)
+	}
+	sr := r.seriesOf(daizi, year)
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	if !sr.known {
+		top, err := r.highest(ctx, daizi, year)
+		if err != nil {
+			return nil, ObjectInfo{}, err
+		}
+		sr.highest, sr.known = top, true
+	}
+	seq := sr.highest
+	for attempt := 0; attempt < 10000; attempt++ {
+		seq++
+		sr.highest = seq - 1
+		now := r.now().UTC()
+		e := &NumberEntry{Daizi: daizi, Year: year, Seq: seq, Wenhao: FormatWenhao(daizi, year, seq),
+			Status: status, By: by, Reason: reason, Time: now, Updated: now}
+		b, _ := json.Marshal(e)
+		info, err := r.store.Put(ctx, numberKey(daizi, year, seq), b, Cond{IfNoneMatch: true})
+		if err == nil {
+			sr.highest = seq
+			return e, info, nil
+		}
+		if !errors.Is(err, ErrPrecondition) {
+			return nil, ObjectInfo{}, fmt.Errorf("archive: 分配 %s〔%d〕的文号：%w", daizi, year, err)
+		}
+		// Another issuer took it first: try the next one.
+	}
+	return nil, ObjectInfo{}, fmt.Errorf("archive: 分配 %s〔%d〕的文号失败：冲突过多", daizi, year)
+}
+
+// highest returns the highest sequence number registered for (daizi, year).
+func (r *Registry) highest(ctx context.Context, daizi string, year int) (int, error) {
+	top := 0
+	prefix := fmt.Sprintf("numbers/%s/%d/", daizi, year)
+	err := r.store.List(ctx, prefix, func(o ObjectInfo) error {
+		if n, err := strconv.Atoi(strings.TrimPrefix(o.Key, prefix)); err == nil && n > top {
+			top = n
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("archive: 读取 %s〔%d〕的文号登记：%w", daizi, year, err)
+	}
+	return top, nil
+}
+
+// Get returns one entry and its ETag.
+func (r *Registry) Get(ctx context.Context, daizi string, year, seq int) (*NumberEntry, ObjectInfo, error) {
+	b, info, err := r.store.Get(ctx, numberKey(daizi, year, seq))
+	if err != nil {
+		return nil, ObjectInfo{}, err
+	}
+	var e NumberEntry
+	if err := json.Unmarshal(b, &e); err != nil {
+		return nil, ObjectInfo{}, fmt.Errorf("archive: 文号登记 %s 已损坏：%w", numberKey(daizi, year, seq), err)
+	}
+	return &e, info, nil
+}
+
+// Update changes an entry with If-Match on its ETag, retrying when another
+// writer changed it in between. change returns an error to refuse.
+func (r *Registry) Update(ctx context.Context, daizi string, year, seq int, change func(*NumberEntry) error) (*NumberEntry, error) {
+	for attempt := 0; attempt < 20; attempt++ {
+		e, info, err := r.Get(ctx, daizi, year, seq)
+		if err != nil {
+			return nil, err
+		}
+		if err := change(e); err != nil {
+			return nil, err
+		}
+		e.Updated = r.now().UTC()
+		b, _ := json.Marshal(e)
+		_, err = r.store.Put(ctx, numberKey(daizi, year, seq), b, Cond{IfMatch: info.ETag})
+		if err == nil {
+			return e, nil
+		}
+		if !errors.Is(err, ErrPrecondition) {
+			return nil, err
+		}
+	}
+	return nil, fmt.Errorf("archive: 更新文号 %s 失败：并发修改过多", FormatWenhao(daizi, year, seq))
+}
+
+// Void marks a number 作废 with its reason. An issued number cannot be
+// voided here: void the document instead.
+func (r *Registry) Void(ctx context.Context, daizi string, year, seq int, reason, by string) (*NumberEntry, error) {
+	if strings.TrimSpace(reason) == "" {
+		return nil, fmt.Errorf("作废文号必须说明原因")
+	}
+	return r.Update(ctx, daizi, year, seq, func(e *NumberEntry) error {
+		switch e.Status {
+		case NumberVoid:
+			return fmt.Errorf("%s 已作废（%s）", e.Wenhao, e.Reason)
+		case NumberIssued, NumberImported:
+			return fmt.Errorf("%s 已用于文件 %s，不能直接作废文号", e.Wenhao, e.DocumentID)
+		}
+		e.Status, e.Reason, e.By = NumberVoid, reason, by
+		return nil
+	})
+}
+
+// List returns the entries of (daizi, year) ordered by sequence number.
+func (r *Registry) List(ctx context.Context, daizi string, year int) ([]*NumberEntry, error) {
+	if err := CheckDaizi(daizi); err != nil {
+		return nil, err
+	}
+	prefix := fmt.Sprintf("numbers/%s/%d/", daizi, year)
+	var out []*NumberEntry
+	err := r.store.List(ctx, prefix, func(o ObjectInfo) error {
+		if _, err := strconv.Atoi(strings.TrimPrefix(o.Key, prefix)); err != nil {
+			return nil
+		}
+		b, _, err := r.store.Get(ctx, o.Key)
+		if err != nil {
+			return err
+		}
+		var e NumberEntry
+		if err := json.Unmarshal(b, &e); err != nil {
+			return fmt.Errorf("archive: 文号登记 %s 已损坏：%w", o.Key, err)
+		}
+		out = append(out, &e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	return out, nil
+}
+
+// Gaps returns the sequence numbers below the highest that have no entry.
+// Allocation never leaves one; a gap means an entry was lost or removed.
+func Gaps(entries []*NumberEntry) []int {
+	var gaps []int
+	next := 1
+	for _, e := range entries {
+		for ; next < e.Seq; next++ {
+			gaps = append(gaps, next)
+		}
+		next = e.Seq + 1
+	}
+	return gaps
+}

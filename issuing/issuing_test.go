@@ -1,0 +1,169 @@
+package issuing
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gongwen/gongwen/archive"
+	"github.com/gongwen/gongwen/render"
+	"github.com/gongwen/gongwen/templates"
+)
+
+// faultyStore fails writes to keys containing fail, to prove that a failed
+// issue leaves a void number and no half-visible document.
+type faultyStore struct {
+	archive.Store
+	mu   sync.Mutex
+	fail string
+}
+
+func (f *faultyStore) Put(ctx context.Context, key string, data []byte, c archive.Cond) (archive.ObjectInfo, error) {
+	f.mu.Lock()
+	fail := f.fail != "" && strings.Contains(key, f.fail)
+	f.mu.Unlock()
+	if fail {
+		return archive.ObjectInfo{}, errors.New("simulated storage failure")
+	}
+	return f.Store.Put(ctx, key, data, c)
+}
+
+func setup(t *testing.T) (*Issuer, *faultyStore, *templates.Template) {
+	fs, err := archive.OpenFileStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &faultyStore{Store: fs}
+	tpl, err := templates.Builtin("监督通知书")
+	if err != nil {
+		t.Fatal(err)
+	}
+	is := New(st)
+	is.Retries = 1
+	return is, st, tpl
+}
+
+func TestIssueNumbersAndStores(t *testing.T) {
+	is, _, tpl := setup(t)
+	ctx := context.Background()
+	var recs []*archive.Record
+	for i := 0; i < 3; i++ {
+		res, err := is.Issue(ctx, Request{Template: tpl, Data: tpl.Example, Author: "王明"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, res.Record)
+	}
+	if recs[0].Wenhao != "乌司发〔2026〕1号" || recs[2].Wenhao != "乌司发〔2026〕3号" {
+		t.Fatalf("numbers %s … %s", recs[0].Wenhao, recs[2].Wenhao)
+	}
+	r, _, err := is.Documents.GetRecord(ctx, 2026, recs[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Title != tpl.Example["标题"] || r.SupervisedUnit == "" || r.Category != "监督通知书" || r.WenZhong != "通知" || len(r.CC) == 0 {
+		t.Errorf("record fields: %+v", r)
+	}
+	doc, err := is.Documents.GetVersion(ctx, r, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _ := render.ExtractText(doc, render.TextOptions{})
+	if !strings.Contains(text, "乌司发〔2026〕2号") {
+		t.Error("stored document does not carry its number")
+	}
+	entries, err := is.Registry.List(ctx, "乌司发", 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range entries {
+		if e.Seq != i+1 || e.Status != archive.NumberIssued || e.DocumentID != recs[i].ID {
+			t.Errorf("registry entry %+v", e)
+		}
+	}
+	// A correction keeps the number; the old version stays readable.
+	r2, err := is.Documents.AddVersion(ctx, 2026, r.ID, append([]byte(nil), doc...), "李四", "更正错字")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r2.Versions) != 2 || r2.Wenhao != r.Wenhao {
+		t.Fatalf("versions %+v", r2.Versions)
+	}
+	if _, err := is.Documents.GetVersion(ctx, r2, 1); err != nil {
+		t.Errorf("old version unreadable: %v", err)
+	}
+}
+
+func TestBadDataTakesNoNumber(t *testing.T) {
+	is, _, tpl := setup(t)
+	data := maps.Clone(tpl.Example)
+	delete(data, "被监督单位")
+	if _, err := is.Issue(context.Background(), Request{Template: tpl, Data: data}); err == nil || !strings.Contains(err.Error(), "被监督单位") {
+		t.Fatalf("want a data error naming the field, got %v", err)
+	}
+	if entries, _ := is.Registry.List(context.Background(), "乌司发", 2026); len(entries) != 0 {
+		t.Fatalf("a rejected request took a number: %+v", entries)
+	}
+}
+
+func TestFailedStorageVoidsTheNumber(t *testing.T) {
+	is, st, tpl := setup(t)
+	ctx := context.Background()
+	st.fail = "/v1.docx"
+	_, err := is.Issue(ctx, Request{Template: tpl, Data: tpl.Example, Author: "王明"})
+	if err == nil || !strings.Contains(err.Error(), "已登记为作废") {
+		t.Fatalf("want the number reported void, got %v", err)
+	}
+	st.fail = ""
+	res, err := is.Issue(ctx, Request{Template: tpl, Data: tpl.Example, Author: "王明"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Record.Seq != 2 {
+		t.Errorf("next number %d, want 2 (1 stays void, never reused)", res.Record.Seq)
+	}
+	entries, _ := is.Registry.List(ctx, "乌司发", 2026)
+	if len(entries) != 2 || entries[0].Status != archive.NumberVoid || !strings.Contains(entries[0].Reason, "simulated storage failure") {
+		t.Fatalf("registry %+v", entries[0])
+	}
+	if gaps := archive.Gaps(entries); len(gaps) != 0 {
+		t.Errorf("gaps %v", gaps)
+	}
+	// Nothing of the failed document is visible.
+	n := 0
+	is.Documents.ListRecords(ctx, func(*archive.Record) error { n++; return nil })
+	if n != 1 {
+		t.Errorf("%d records stored, want 1", n)
+	}
+}
+
+func TestConcurrentIssuesNeverShareANumber(t *testing.T) {
+	is, _, tpl := setup(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	seen := sync.Map{}
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 5; i++ {
+				res, err := is.Issue(ctx, Request{Template: tpl, Data: tpl.Example})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if _, dup := seen.LoadOrStore(res.Record.Seq, true); dup {
+					t.Errorf("number %d issued twice", res.Record.Seq)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	entries, _ := is.Registry.List(ctx, "乌司发", 2026)
+	if len(entries) != 40 || len(archive.Gaps(entries)) != 0 {
+		t.Fatalf("%d entries, gaps %v", len(entries), archive.Gaps(entries))
+	}
+}
