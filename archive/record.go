@@ -57,13 +57,13 @@ type Record struct {
 	WenZhong       string         `json:"wenzhong"` // 文种
 	Category       string         `json:"category"` // which supervision document
 	Title          string         `json:"title"`
-	Issuer         string         `json:"issuer"`              // 发文机关
-	MainTo         string         `json:"main_to,omitempty"`   // 主送
-	CC             []string       `json:"cc,omitempty"`        // 抄送
-	Signer         string         `json:"signer,omitempty"`    // 签发人
-	Date           string         `json:"date"`                // 成文日期, ISO
-	Urgency        string         `json:"urgency,omitempty"`   // 紧急程度
-	Secrecy        string         `json:"secrecy,omitempty"`   // 密级
+	Issuer         string         `json:"issuer"`            // 发文机关
+	MainTo         string         `json:"main_to,omitempty"` // 主送
+	CC             []string       `json:"cc,omitempty"`      // 抄送
+	Signer         string         `json:"signer,omitempty"`  // 签发人
+	Date           string         `json:"date"`              // 成文日期, ISO
+	Urgency        string         `json:"urgency,omitempty"` // 紧急程度
+	Secrecy        string         `json:"secrecy,omitempty"` // 密级
 	SecrecyTerm    string         `json:"secrecy_term,omitempty"`
 	SupervisedUnit string         `json:"supervised_unit,omitempty"` // 被监督单位
 	RespondsTo     string         `json:"responds_to,omitempty"`     // id of the notice a 整改情况报告 answers
