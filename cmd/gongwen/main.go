@@ -43,6 +43,9 @@ func commands() []command {
 		{"templates", "列出内置模板及其字段（--json 供脚本使用）", runTemplates},
 		{"template", "模板工具：template check T.docx 检查模板错误并列出变量", runTemplate},
 		{"text", "提取 .docx 的正文文本", runText},
+		{"issue", "分配文号、生成并归存公文（默认存于 ./data，或 S3）", runIssue},
+		{"numbers", "查看文号登记（--prefix 乌司发 --year 2026），预留或作废文号", runNumbers},
+		{"verify", "重新计算每个版本的哈希，核对记录、内容与文号登记", runVerify},
 	}
 }
 

@@ -1,0 +1,87 @@
+package archive_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/gongwen/gongwen/archive"
+)
+
+// seed stores n documents the way issuing does: number, version, record.
+func seed(t *testing.T, s archive.Store, n int) []*archive.Record {
+	ctx := context.Background()
+	reg, docs := archive.NewRegistry(s), archive.NewDocuments(s)
+	var out []*archive.Record
+	for i := 0; i < n; i++ {
+		e, _, err := reg.Allocate(ctx, "乌司发", 2026, archive.NumberAllocated, "t", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := archive.NewID(time.Now())
+		v, err := docs.PutVersion(ctx, 2026, id, 1, []byte("docx bytes "+e.Wenhao), "t", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &archive.Record{ID: id, Wenhao: e.Wenhao, Daizi: e.Daizi, Year: 2026, Seq: e.Seq, Versions: []archive.Version{v}, Status: archive.StatusIssued}
+		if err := docs.CreateRecord(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := reg.Update(ctx, "乌司发", 2026, e.Seq, func(x *archive.NumberEntry) error {
+			x.Status, x.DocumentID = archive.NumberIssued, id
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func TestVerify(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := archive.OpenFileStore(dir)
+	ctx := context.Background()
+	recs := seed(t, s, 4)
+	rep, err := archive.Verify(ctx, s, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Problems) != 0 || rep.Records != 4 || rep.OK != 4 || rep.Numbers != 4 {
+		t.Fatalf("clean archive: %+v", rep)
+	}
+	// A changed byte, a lost registry entry, an interrupted issue.
+	f := filepath.Join(dir, filepath.FromSlash(recs[0].Latest().Key))
+	b, _ := os.ReadFile(f)
+	b[0] ^= 1
+	os.WriteFile(f, b, 0o644)
+	os.Remove(filepath.Join(dir, "numbers", "乌司发", "2026", "2"))
+	stale := archive.NumberEntry{Daizi: "乌司发", Year: 2026, Seq: 5, Wenhao: "乌司发〔2026〕5号", Status: archive.NumberAllocated, Time: time.Now().Add(-time.Hour)}
+	js, _ := json.Marshal(stale)
+	s.Put(ctx, "numbers/乌司发/2026/5", js, archive.Cond{IfNoneMatch: true})
+
+	rep, err = archive.Verify(ctx, s, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{archive.ProblemHash: 1, archive.ProblemRegistry: 1, archive.ProblemGap: 1, archive.ProblemUnfinished: 1}
+	for k, n := range want {
+		if rep.ByKind[k] != n {
+			t.Errorf("%s: %d, want %d (%+v)", k, rep.ByKind[k], n, rep.Problems)
+		}
+	}
+	if len(rep.Problems) != 4 {
+		t.Errorf("problems %+v", rep.Problems)
+	}
+	rep, _ = archive.Verify(ctx, s, true, nil)
+	if rep.Repaired != 1 || rep.ByKind[archive.ProblemUnfinished] != 0 {
+		t.Errorf("repair: %+v", rep)
+	}
+	e, _, _ := archive.NewRegistry(s).Get(ctx, "乌司发", 2026, 5)
+	if e.Status != archive.NumberVoid || e.Reason == "" {
+		t.Errorf("interrupted number after repair: %+v", e)
+	}
+}

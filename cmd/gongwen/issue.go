@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"strconv"
+	"strings"
+
+	"github.com/gongwen/gongwen/archive"
+	"github.com/gongwen/gongwen/issuing"
+	"github.com/gongwen/gongwen/templates"
+)
+
+func currentUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return "unknown"
+}
+
+func runIssue(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("issue", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	tplArg := fs.String("template", "", "内置模板 ID，如 监督通知书")
+	dataArg := fs.String("data", "", "数据文件（JSON 对象）；- 表示标准输入")
+	example := fs.Bool("example", false, "使用模板自带的示例数据")
+	asJSON := fs.Bool("json", false, "以 JSON 输出完整记录")
+	author := fs.String("author", currentUser(), "发文人")
+	sf := addStoreFlags(fs)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return &usageError{"多余的参数：" + strings.Join(pos, " ")}
+	}
+	if *tplArg == "" {
+		return &usageError{"缺少 --template（gongwen templates 列出内置模板）"}
+	}
+	if (*dataArg == "") == !*example {
+		return &usageError{"请给出 --data 数据文件，或用 --example 使用示例数据（二者选一）"}
+	}
+	tpl, err := templates.Builtin(*tplArg)
+	if err != nil {
+		return err
+	}
+	data := tpl.Example
+	if !*example {
+		if data, err = readData(*dataArg, os.Stdin); err != nil {
+			return err
+		}
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := issuing.New(store).Issue(ctx, issuing.Request{Template: tpl, Data: data, Author: *author})
+	if err != nil {
+		return err
+	}
+	r := res.Record
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(stdout, "已发文：%s\n标题：%s\n文件编号：%s\n存储位置：%s/%s\n", r.Wenhao, r.Title, r.ID, store, r.Latest().Key)
+	}
+	if res.Warning != "" {
+		fmt.Fprintln(stderr, "注意："+res.Warning)
+	}
+	return nil
+}
+
+func runNumbers(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("numbers", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	prefix := fs.String("prefix", "", "机关代字，如 乌司发")
+	year := fs.Int("year", 0, "年份，如 2026")
+	reserve := fs.Bool("reserve", false, "预留下一个文号（用于线下签发的文件），须同时给出 --reason")
+	voidSeq := fs.Int("void", 0, "作废指定序号的文号，须同时给出 --reason")
+	reason := fs.String("reason", "", "预留或作废的原因")
+	asJSON := fs.Bool("json", false, "以 JSON 输出")
+	sf := addStoreFlags(fs)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return &usageError{"多余的参数：" + strings.Join(pos, " ")}
+	}
+	if *prefix == "" || *year == 0 {
+		return &usageError{"需要 --prefix 机关代字 和 --year 年份"}
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	reg := archive.NewRegistry(store)
+	who := currentUser()
+	switch {
+	case *reserve:
+		if strings.TrimSpace(*reason) == "" {
+			return &usageError{"预留文号须用 --reason 说明原因"}
+		}
+		e, _, err := reg.Allocate(ctx, *prefix, *year, archive.NumberReserved, who, *reason)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "已预留：%s（%s）\n", e.Wenhao, e.Reason)
+		return nil
+	case *voidSeq > 0:
+		e, err := reg.Void(ctx, *prefix, *year, *voidSeq, *reason, who)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "已作废：%s（%s）\n", e.Wenhao, e.Reason)
+		return nil
+	}
+	entries, err := reg.List(ctx, *prefix, *year)
+	if err != nil {
+		return err
+	}
+	gaps := archive.Gaps(entries)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Entries []*archive.NumberEntry `json:"entries"`
+			Gaps    []int                  `json:"gaps"`
+		}{entries, append([]int{}, gaps...)})
+	}
+	label := map[string]string{archive.NumberIssued: "已发文", archive.NumberReserved: "预留", archive.NumberVoid: "作废",
+		archive.NumberImported: "导入", archive.NumberAllocated: "发文中"}
+	for _, e := range entries {
+		detail := e.DocumentID
+		if e.Reason != "" {
+			detail = strings.TrimSpace(detail + " " + e.Reason)
+		}
+		fmt.Fprintf(stdout, "%s\t%s\t%s\n", e.Wenhao, label[e.Status], detail)
+	}
+	fmt.Fprintf(stdout, "%s〔%d〕共 %d 个文号", *prefix, *year, len(entries))
+	if len(gaps) == 0 {
+		fmt.Fprintln(stdout, "，没有无法解释的空号。")
+		return nil
+	}
+	s := make([]string, len(gaps))
+	for i, g := range gaps {
+		s[i] = strconv.Itoa(g)
+	}
+	fmt.Fprintf(stdout, "，有 %d 个无法解释的空号：%s\n", len(gaps), strings.Join(s, "、"))
+	return &problemsError{}
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/gongwen/gongwen/archive"
+)
+
+// isTerminal reports whether w is a terminal (for progress bars).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progressBar draws "校验 [#####     ] 123/456" on a terminal.
+func progressBar(w io.Writer, label string) func(done, total int) {
+	if !isTerminal(w) {
+		return nil
+	}
+	return func(done, total int) {
+		if total == 0 || done != total && done%20 != 0 {
+			return
+		}
+		n := done * 30 / total
+		fmt.Fprintf(w, "\r%s [%s%s] %d/%d", label, strings.Repeat("#", n), strings.Repeat(" ", 30-n), done, total)
+		if done == total {
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	repair := fs.Bool("repair", false, "处理中断的发文：文件完整的登记为已发文，否则作废并注明原因")
+	asJSON := fs.Bool("json", false, "以 JSON 输出")
+	sf := addStoreFlags(fs)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return &usageError{"多余的参数：" + strings.Join(pos, " ")}
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	rep, err := archive.Verify(ctx, store, *repair, progressBar(stderr, "校验"))
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(stdout, "已校验 %s：文件记录 %d 份，版本 %d 个（%d 个哈希一致），文号登记 %d 条\n",
+			store, rep.Records, rep.Versions, rep.OK, rep.Numbers)
+		if rep.Repaired > 0 {
+			fmt.Fprintf(stdout, "已修复中断的发文 %d 个\n", rep.Repaired)
+		}
+		if len(rep.Problems) == 0 {
+			fmt.Fprintln(stdout, "没有发现问题。")
+		} else {
+			kinds := make([]string, 0, len(rep.ByKind))
+			for k := range rep.ByKind {
+				kinds = append(kinds, k)
+			}
+			sort.Strings(kinds)
+			fmt.Fprintf(stdout, "发现 %d 个问题：\n", len(rep.Problems))
+			for _, k := range kinds {
+				fmt.Fprintf(stdout, "  %s：%d\n", k, rep.ByKind[k])
+			}
+			for _, p := range rep.Problems {
+				fmt.Fprintf(stdout, "  - [%s] %s：%s\n", p.Kind, p.Key, p.Detail)
+			}
+		}
+	}
+	if len(rep.Problems) > 0 {
+		return &problemsError{}
+	}
+	return nil
+}
