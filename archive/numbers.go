@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -44,37 +44,12 @@ type NumberEntry struct {
 type Registry struct {
 	store Store
 	now   func() time.Time
-
-	mu     sync.Mutex
-	series map[string]*series // by "daizi/year"
-}
-
-// series serialises allocation of one (机关代字, year) within this process
-// and remembers the highest number known to be taken. Numbers are created
-// strictly in order (a number is tried only once the one before it is
-// known to be taken), so every number up to that one is taken and probing
-// can start above it; other processes are kept apart by If-None-Match.
-type series struct {
-	mu      sync.Mutex
-	highest int
-	known   bool
+	seq   *sequencer
 }
 
 // NewRegistry returns the registry kept in store.
 func NewRegistry(store Store) *Registry {
-	return &Registry{store: store, now: time.Now, series: map[string]*series{}}
-}
-
-func (r *Registry) seriesOf(daizi string, year int) *series {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	k := daizi + "/" + strconv.Itoa(year)
-	s, ok := r.series[k]
-	if !ok {
-		s = &series{}
-		r.series[k] = s
-	}
-	return s
+	return &Registry{store: store, now: time.Now, seq: newSequencer(store)}
 }
 
 // numberKey is where an entry is stored.
@@ -110,51 +85,19 @@ func (r *Registry) Allocate(ctx context.Context, daizi string, year int, status,
 	if year < 1900 || year > 9999 {
 		return nil, ObjectInfo{}, fmt.Errorf("年份 %d 无效", year)
 	}
-	sr := r.seriesOf(daizi, year)
-	sr.mu.Lock()
-	defer sr.mu.Unlock()
-	if !sr.known {
-		top, err := r.highest(ctx, daizi, year)
-		if err != nil {
-			return nil, ObjectInfo{}, err
-		}
-		sr.highest, sr.known = top, true
-	}
-	seq := sr.highest
-	for attempt := 0; attempt < 10000; attempt++ {
-		seq++
-		sr.highest = seq - 1
+	var e *NumberEntry
+	prefix := fmt.Sprintf("numbers/%s/%d/", daizi, year)
+	_, info, err := r.seq.next(ctx, prefix, func(seq int) []byte {
 		now := r.now().UTC()
-		e := &NumberEntry{Daizi: daizi, Year: year, Seq: seq, Wenhao: FormatWenhao(daizi, year, seq),
+		e = &NumberEntry{Daizi: daizi, Year: year, Seq: seq, Wenhao: FormatWenhao(daizi, year, seq),
 			Status: status, By: by, Reason: reason, Time: now, Updated: now}
 		b, _ := json.Marshal(e)
-		info, err := r.store.Put(ctx, numberKey(daizi, year, seq), b, Cond{IfNoneMatch: true})
-		if err == nil {
-			sr.highest = seq
-			return e, info, nil
-		}
-		if !errors.Is(err, ErrPrecondition) {
-			return nil, ObjectInfo{}, fmt.Errorf("archive: 分配 %s〔%d〕的文号：%w", daizi, year, err)
-		}
-		// Another issuer took it first: try the next one.
-	}
-	return nil, ObjectInfo{}, fmt.Errorf("archive: 分配 %s〔%d〕的文号失败：冲突过多", daizi, year)
-}
-
-// highest returns the highest sequence number registered for (daizi, year).
-func (r *Registry) highest(ctx context.Context, daizi string, year int) (int, error) {
-	top := 0
-	prefix := fmt.Sprintf("numbers/%s/%d/", daizi, year)
-	err := r.store.List(ctx, prefix, func(o ObjectInfo) error {
-		if n, err := strconv.Atoi(strings.TrimPrefix(o.Key, prefix)); err == nil && n > top {
-			top = n
-		}
-		return nil
+		return b
 	})
 	if err != nil {
-		return 0, fmt.Errorf("archive: 读取 %s〔%d〕的文号登记：%w", daizi, year, err)
+		return nil, ObjectInfo{}, fmt.Errorf("archive: 分配 %s〔%d〕的文号：%w", daizi, year, err)
 	}
-	return top, nil
+	return e, info, nil
 }
 
 // Get returns one entry and its ETag.
@@ -253,4 +196,31 @@ func Gaps(entries []*NumberEntry) []int {
 		next = e.Seq + 1
 	}
 	return gaps
+}
+
+var wenhaoRe = regexp.MustCompile(`^\s*(.+?)\s*[〔\[【(（]\s*([0-9]{4})\s*[〕\]】)）]\s*第?0*([1-9][0-9]*)\s*号\s*$`)
+
+// ParseWenhao reads a 发文字号 in the forms people type (〔〕, [], 【】, ()
+// or （） around the year; 第 and leading zeros tolerated) into its parts.
+func ParseWenhao(s string) (daizi string, year, seq int, err error) {
+	m := wenhaoRe.FindStringSubmatch(s)
+	if m == nil {
+		return "", 0, 0, fmt.Errorf("“%s”不是发文字号（应如 乌司发〔2026〕48号）", s)
+	}
+	year, _ = strconv.Atoi(m[2])
+	seq, _ = strconv.Atoi(m[3])
+	return m[1], year, seq, CheckDaizi(m[1])
+}
+
+// Lookup finds the registry entry of a 发文字号 typed by a person.
+func (r *Registry) Lookup(ctx context.Context, wenhao string) (*NumberEntry, error) {
+	daizi, year, seq, err := ParseWenhao(wenhao)
+	if err != nil {
+		return nil, err
+	}
+	e, _, err := r.Get(ctx, daizi, year, seq)
+	if errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("文号 %s 未登记", FormatWenhao(daizi, year, seq))
+	}
+	return e, err
 }

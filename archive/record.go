@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -85,6 +86,9 @@ func (r *Record) Latest() Version { return r.Versions[len(r.Versions)-1] }
 type Documents struct {
 	store Store
 	now   func() time.Time
+
+	seqOnce sync.Once
+	seq     *sequencer // 件号
 }
 
 // NewDocuments returns the document store kept in store.

@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -30,6 +32,10 @@ type S3Config struct {
 type S3Store struct {
 	client *minio.Client
 	cfg    S3Config
+
+	lockOnce sync.Once
+	locked   bool // the bucket has Object Lock enabled
+	lockErr  error
 }
 
 // OpenS3Store connects to the server and checks that the bucket exists and
@@ -104,6 +110,18 @@ func (s *S3Store) Get(ctx context.Context, key string) ([]byte, ObjectInfo, erro
 	if err := ValidKey(key); err != nil {
 		return nil, ObjectInfo{}, fmt.Errorf("archive: %w", err)
 	}
+	// An object replaced while it is read makes the server answer 412 to
+	// the reader's follow-up request: read it again, whole.
+	for attempt := 0; ; attempt++ {
+		data, info, err := s.getOnce(ctx, key)
+		if errors.Is(err, ErrPrecondition) && attempt < 5 {
+			continue
+		}
+		return data, info, err
+	}
+}
+
+func (s *S3Store) getOnce(ctx context.Context, key string) ([]byte, ObjectInfo, error) {
 	obj, err := s.client.GetObject(ctx, s.cfg.Bucket, key, minio.GetObjectOptions{})
 	if err != nil {
 		return nil, ObjectInfo{}, s.wrap("get", key, err)
@@ -146,7 +164,13 @@ func (s *S3Store) Put(ctx context.Context, key string, data []byte, cond Cond) (
 	}
 	up, err := s.client.PutObject(ctx, s.cfg.Bucket, key, bytes.NewReader(data), int64(len(data)), opts)
 	if err != nil {
-		return ObjectInfo{}, s.wrap("put", key, err)
+		err = s.wrap("put", key, err)
+		if cond.IfMatch != "" && errors.Is(err, ErrNotFound) {
+			// S3 answers If-Match on a missing object with 404: the
+			// condition failed all the same.
+			return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, ErrPrecondition)
+		}
+		return ObjectInfo{}, err
 	}
 	return ObjectInfo{Key: key, Size: int64(len(data)), ETag: up.ETag, Modified: up.LastModified}, nil
 }
@@ -177,4 +201,34 @@ func contentType(key string) string {
 		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 	}
 	return "application/octet-stream"
+}
+
+// Retain implements Retainer: where the bucket has Object Lock, key is
+// kept in GOVERNANCE mode until the date (S3 PutObjectRetention). GOVERNANCE
+// lets a specially privileged administrator lift a mistaken lock;
+// ordinary credentials cannot change or delete the object.
+func (s *S3Store) Retain(ctx context.Context, key string, until time.Time) (bool, error) {
+	s.lockOnce.Do(func() {
+		enabled, _, _, _, err := s.client.GetObjectLockConfig(ctx, s.cfg.Bucket)
+		if err != nil {
+			if r := minio.ToErrorResponse(err); r.Code == "ObjectLockConfigurationNotFoundError" || r.StatusCode == http.StatusNotFound {
+				return
+			}
+			s.lockErr = s.wrap("object lock", s.cfg.Bucket, err)
+			return
+		}
+		s.locked = enabled == "Enabled"
+	})
+	if s.lockErr != nil {
+		return false, s.lockErr
+	}
+	if !s.locked {
+		return false, nil
+	}
+	mode := minio.Governance
+	until = until.UTC()
+	if err := s.client.PutObjectRetention(ctx, s.cfg.Bucket, key, minio.PutObjectRetentionOptions{Mode: &mode, RetainUntilDate: &until}); err != nil {
+		return false, s.wrap("retain", key, err)
+	}
+	return true, nil
 }

@@ -46,12 +46,27 @@ type VerifyReport struct {
 // progress) before Verify counts it as an unfinished issue.
 const StaleAllocation = 10 * time.Minute
 
+// VerifyOptions adjust Verify.
+type VerifyOptions struct {
+	// Repair settles numbers left "allocated" by an interrupted issue:
+	// issued if their document is complete, else void with the reason.
+	Repair bool
+	// StaleAfter is how old an allocation must be to count as interrupted;
+	// zero means StaleAllocation, negative means at once.
+	StaleAfter time.Duration
+	// Progress, if set, is called as work is done.
+	Progress func(done, total int)
+}
+
 // Verify re-hashes every stored version against its record and checks that
 // records, content and the number registry agree and that the registry has
-// no gaps. progress, if set, is called as work is done. With repair, a
-// number left "allocated" by an interrupted issue is settled: marked
-// issued if its document is complete, else void with the reason.
-func Verify(ctx context.Context, s Store, repair bool, progress func(done, total int)) (*VerifyReport, error) {
+// no gaps.
+func Verify(ctx context.Context, s Store, opt VerifyOptions) (*VerifyReport, error) {
+	repair, progress := opt.Repair, opt.Progress
+	stale := opt.StaleAfter
+	if stale == 0 {
+		stale = StaleAllocation
+	}
 	rep := &VerifyReport{ByKind: map[string]int{}}
 	add := func(kind, key, detail string) {
 		rep.Problems = append(rep.Problems, Problem{kind, key, detail})
@@ -146,7 +161,7 @@ func Verify(ctx context.Context, s Store, repair bool, progress func(done, total
 				add(ProblemDangling, key, fmt.Sprintf("%s 登记的文件 %s 不存在", e.Wenhao, e.DocumentID))
 			}
 		case NumberAllocated:
-			if time.Since(e.Time) < StaleAllocation {
+			if time.Since(e.Time) < stale {
 				continue // an issue in progress
 			}
 			if !repair {

@@ -46,7 +46,7 @@ func TestVerify(t *testing.T) {
 	s, _ := archive.OpenFileStore(dir)
 	ctx := context.Background()
 	recs := seed(t, s, 4)
-	rep, err := archive.Verify(ctx, s, false, nil)
+	rep, err := archive.Verify(ctx, s, archive.VerifyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestVerify(t *testing.T) {
 	js, _ := json.Marshal(stale)
 	s.Put(ctx, "numbers/乌司发/2026/5", js, archive.Cond{IfNoneMatch: true})
 
-	rep, err = archive.Verify(ctx, s, false, nil)
+	rep, err = archive.Verify(ctx, s, archive.VerifyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestVerify(t *testing.T) {
 	if len(rep.Problems) != 4 {
 		t.Errorf("problems %+v", rep.Problems)
 	}
-	rep, _ = archive.Verify(ctx, s, true, nil)
+	rep, _ = archive.Verify(ctx, s, archive.VerifyOptions{Repair: true})
 	if rep.Repaired != 1 || rep.ByKind[archive.ProblemUnfinished] != 0 {
 		t.Errorf("repair: %+v", rep)
 	}

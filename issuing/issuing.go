@@ -43,6 +43,9 @@ type Request struct {
 	// 机关代字 must be given.
 	Data   map[string]any
 	Author string // who issues it (for the record and the registry)
+	// Profile, if set, is the issuing office: its particulars and its
+	// 机关代字 for the template replace what Data says.
+	Profile *archive.Profile
 }
 
 // Result is an issued document.
@@ -70,6 +73,11 @@ func (is *Issuer) Issue(ctx context.Context, req Request) (*Result, error) {
 		return nil, errors.New("issuing: 未指定模板")
 	}
 	data := maps.Clone(req.Data)
+	if req.Profile != nil {
+		if err := req.Profile.Apply(t.ID, data); err != nil {
+			return nil, err
+		}
+	}
 	daizi, _ := data["机关代字"].(string)
 	if err := archive.CheckDaizi(daizi); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/gongwen/gongwen/render"
 )
@@ -15,9 +16,9 @@ func (t *Template) Render(ctx context.Context, data map[string]any, opts render.
 	if err := t.Validate(data); err != nil {
 		return nil, fmt.Errorf("模板“%s”的数据有误：%w", t.ID, err)
 	}
-	tpl, err := render.Parse(t.Docx)
+	tpl, err := t.Parsed()
 	if err != nil {
-		return nil, fmt.Errorf("templates: parse built-in %s: %w", t.ID, err)
+		return nil, err
 	}
 	if opts.Properties == (render.Properties{}) {
 		opts.Properties = PropertiesOf(data)
@@ -47,4 +48,23 @@ func PropertiesOf(data map[string]any) render.Properties {
 		}
 	}
 	return p
+}
+
+// Parsed returns the template's .docx parsed by the render engine, parsing
+// it once per Template.
+func (t *Template) Parsed() (*render.Template, error) {
+	t.parse.once.Do(func() {
+		t.parse.tpl, t.parse.err = render.Parse(t.Docx)
+		if t.parse.err != nil {
+			t.parse.err = fmt.Errorf("templates: parse %s: %w", t.ID, t.parse.err)
+		}
+	})
+	return t.parse.tpl, t.parse.err
+}
+
+// parsed holds a Template's parsed .docx.
+type parsed struct {
+	once sync.Once
+	tpl  *render.Template
+	err  error
 }

@@ -67,6 +67,8 @@ type Template struct {
 	Fields      []Field        `json:"fields"`      // the data schema
 	Example     map[string]any `json:"example"`     // complete example data; integral numbers are int
 	Docx        []byte         `json:"-"`           // the .docx template
+
+	parse parsed // the .docx parsed once, by Parsed
 }
 
 // Builtins returns all built-in templates in catalogue order. Each call

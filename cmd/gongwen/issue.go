@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -31,6 +32,7 @@ func runIssue(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	example := fs.Bool("example", false, "使用模板自带的示例数据")
 	asJSON := fs.Bool("json", false, "以 JSON 输出完整记录")
 	author := fs.String("author", currentUser(), "发文人")
+	profileID := fs.String("profile", "", "发文机关（gongwen profile list）：用其机关代字、标志、署名、印发机关和联系人")
 	sf := addStoreFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -59,7 +61,13 @@ func runIssue(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	res, err := issuing.New(store).Issue(ctx, issuing.Request{Template: tpl, Data: data, Author: *author})
+	req := issuing.Request{Template: tpl, Data: data, Author: *author}
+	if *profileID != "" {
+		if req.Profile, err = archive.NewProfiles(store).Get(ctx, *profileID); err != nil {
+			return err
+		}
+	}
+	res, err := issuing.New(store).Issue(ctx, req)
 	if err != nil {
 		return err
 	}
@@ -159,4 +167,73 @@ func runNumbers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	fmt.Fprintf(stdout, "，有 %d 个无法解释的空号：%s\n", len(gaps), strings.Join(s, "、"))
 	return &problemsError{}
+}
+
+func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	usage := &usageError{"用法：gongwen profile set 机关.json | list | show ID"}
+	if len(args) == 0 {
+		return usage
+	}
+	fs := flag.NewFlagSet("profile", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sf := addStoreFlags(fs)
+	pos, err := parseFlags(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	ps := archive.NewProfiles(store)
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	switch {
+	case args[0] == "set" && len(pos) == 1:
+		b, err := os.ReadFile(pos[0])
+		if err != nil {
+			return err
+		}
+		var p archive.Profile
+		d := json.NewDecoder(strings.NewReader(string(b)))
+		d.DisallowUnknownFields()
+		if err := d.Decode(&p); err != nil {
+			return fmt.Errorf("%s 不是有效的机关信息：%v", pos[0], err)
+		}
+		if err := ps.Put(ctx, &p); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "已保存机关“%s”（%s）\n", p.Name, p.ID)
+		return nil
+	case args[0] == "list" && len(pos) == 0:
+		all, err := ps.List(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range all {
+			fmt.Fprintf(stdout, "%s\t%s\t机关代字：%s\n", p.ID, p.Name, strings.Join(sortedValues(p.Daizi), "、"))
+		}
+		return nil
+	case args[0] == "show" && len(pos) == 1:
+		p, err := ps.Get(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		return enc.Encode(p)
+	}
+	return usage
+}
+
+func sortedValues(m map[string]string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range m {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

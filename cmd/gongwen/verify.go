@@ -57,7 +57,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	rep, err := archive.Verify(ctx, store, *repair, progressBar(stderr, "校验"))
+	rep, err := archive.Verify(ctx, store, archive.VerifyOptions{Repair: *repair, Progress: progressBar(stderr, "校验")})
 	if err != nil {
 		return err
 	}

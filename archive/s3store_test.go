@@ -1,0 +1,62 @@
+package archive_test
+
+import (
+	"context"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gongwen/gongwen/archive"
+	"github.com/gongwen/gongwen/archive/storetest"
+	"github.com/gongwen/gongwen/internal/miniotest"
+)
+
+// s3Config returns the configuration of a fresh bucket on srv.
+func s3Config(t *testing.T, srv *miniotest.Server) archive.S3Config {
+	return archive.S3Config{Endpoint: srv.Endpoint, Bucket: srv.NewBucket(t), AccessKey: srv.AccessKey, SecretKey: srv.SecretKey}
+}
+
+// TestS3StoreContract runs the store contract against a real MinIO server
+// (skipped, saying how to run it, where MinIO is not installed).
+func TestS3StoreContract(t *testing.T) {
+	srv := miniotest.Start(t)
+	storetest.Run(t, func(t *testing.T) archive.Store {
+		s, err := archive.OpenS3Store(context.Background(), s3Config(t, srv))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+func TestS3Misconfiguration(t *testing.T) {
+	srv := miniotest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	good := s3Config(t, srv)
+
+	bad := good
+	bad.SecretKey = "wrong-secret-key"
+	if _, err := archive.OpenS3Store(ctx, bad); err == nil || !strings.Contains(err.Error(), "access key") {
+		t.Errorf("wrong credentials: %v", err)
+	}
+	missing := good
+	missing.Bucket = "no-such-bucket"
+	if _, err := archive.OpenS3Store(ctx, missing); err == nil || !strings.Contains(err.Error(), "没有存储桶") {
+		t.Errorf("missing bucket: %v", err)
+	}
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	down := good
+	down.Endpoint = addr
+	if _, err := archive.OpenS3Store(ctx, down); err == nil || !strings.Contains(err.Error(), "无法连接") {
+		t.Errorf("unreachable endpoint: %v", err)
+	}
+	withScheme := good
+	withScheme.Endpoint = "http://" + good.Endpoint
+	if _, err := archive.OpenS3Store(ctx, withScheme); err == nil {
+		t.Error("endpoint with a scheme accepted")
+	}
+}
