@@ -14,15 +14,15 @@ import (
 // fields staff would otherwise retype, and its 机关代字 are the only ones
 // its drafters may number documents with. Stored at profiles/<id>.json.
 type Profile struct {
-	ID          string            `json:"id"`               // short ASCII id, e.g. "wlmq-sfj"
-	Name        string            `json:"名称"`               // 乌鲁木齐市司法局 (发文机关署名)
-	Mark        string            `json:"发文机关标志"`           // 乌鲁木齐市司法局文件
-	Daizi       map[string]string `json:"机关代字"`             // template id (or "默认") -> 机关代字
-	Printer     string            `json:"印发机关"`             // 乌鲁木齐市司法局办公室
-	Fonds       string            `json:"全宗号"`              // for 档号
-	OrgCode     string            `json:"机构代码"`             // for 档号
-	Contact     string            `json:"联系人,omitempty"`     // for 附注
-	ContactTel  string            `json:"联系电话,omitempty"`    // for 附注
+	ID          string            `json:"id"`             // short ASCII id, e.g. "wlmq-sfj"
+	Name        string            `json:"名称"`             // 乌鲁木齐市司法局 (发文机关署名)
+	Mark        string            `json:"发文机关标志"`         // 乌鲁木齐市司法局文件
+	Daizi       map[string]string `json:"机关代字"`           // template id (or "默认") -> 机关代字
+	Printer     string            `json:"印发机关"`           // 乌鲁木齐市司法局办公室
+	Fonds       string            `json:"全宗号"`            // for 档号
+	OrgCode     string            `json:"机构代码"`           // for 档号
+	Contact     string            `json:"联系人,omitempty"`  // for 附注
+	ContactTel  string            `json:"联系电话,omitempty"` // for 附注
 	Description string            `json:"description,omitempty"`
 }
 
