@@ -76,9 +76,10 @@ func FormatWenhao(daizi string, year, seq int) string {
 	return fmt.Sprintf("%s〔%d〕%d号", daizi, year, seq)
 }
 
-// Allocate takes the next free number of (daizi, year) for a document,
-// with status (NumberAllocated for an issue, NumberReserved for 预留).
-func (r *Registry) Allocate(ctx context.Context, daizi string, year int, status, by, reason string) (*NumberEntry, ObjectInfo, error) {
+// Allocate takes the next free number of (daizi, year) with status:
+// NumberIssued with the id of the document about to be stored under it (an
+// issue in progress: see Abandon), or NumberReserved with a reason (预留).
+func (r *Registry) Allocate(ctx context.Context, daizi string, year int, status, docID, by, reason string) (*NumberEntry, ObjectInfo, error) {
 	if err := CheckDaizi(daizi); err != nil {
 		return nil, ObjectInfo{}, err
 	}
@@ -90,7 +91,7 @@ func (r *Registry) Allocate(ctx context.Context, daizi string, year int, status,
 	_, info, err := r.seq.next(ctx, prefix, func(seq int) []byte {
 		now := r.now().UTC()
 		e = &NumberEntry{Daizi: daizi, Year: year, Seq: seq, Wenhao: FormatWenhao(daizi, year, seq),
-			Status: status, By: by, Reason: reason, Time: now, Updated: now}
+			Status: status, DocumentID: docID, By: by, Reason: reason, Time: now, Updated: now}
 		b, _ := json.Marshal(e)
 		return b
 	})
@@ -151,6 +152,22 @@ func (r *Registry) Void(ctx context.Context, daizi string, year, seq int, reason
 			return fmt.Errorf("%s 已用于文件 %s，不能直接作废文号", e.Wenhao, e.DocumentID)
 		}
 		e.Status, e.Reason, e.By = NumberVoid, reason, by
+		return nil
+	})
+}
+
+// Abandon voids a number taken for document docID that was never stored
+// (rendering or storage failed, or the issuing process died), keeping the
+// reason. It refuses when the entry names another document.
+func (r *Registry) Abandon(ctx context.Context, daizi string, year, seq int, docID, reason string) (*NumberEntry, error) {
+	return r.Update(ctx, daizi, year, seq, func(e *NumberEntry) error {
+		if e.DocumentID != docID {
+			return fmt.Errorf("%s 登记的是文件 %s，不是 %s", e.Wenhao, e.DocumentID, docID)
+		}
+		if e.Status == NumberVoid {
+			return nil
+		}
+		e.Status, e.Reason, e.DocumentID = NumberVoid, reason+"（未保存的文件编号 "+docID+"）", ""
 		return nil
 	})
 }

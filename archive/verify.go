@@ -157,9 +157,21 @@ func Verify(ctx context.Context, s Store, opt VerifyOptions) (*VerifyReport, err
 		}
 		switch e.Status {
 		case NumberIssued:
-			if r := byNumber[e.Wenhao]; r == nil || r.ID != e.DocumentID {
-				add(ProblemDangling, key, fmt.Sprintf("%s 登记的文件 %s 不存在", e.Wenhao, e.DocumentID))
+			if r := byNumber[e.Wenhao]; r != nil && r.ID == e.DocumentID {
+				continue
 			}
+			if time.Since(e.Time) < stale {
+				continue // an issue in progress
+			}
+			if !repair {
+				add(ProblemDangling, key, fmt.Sprintf("%s 登记的文件 %s 不存在（发文中断？gongwen verify --repair 可作废该文号）", e.Wenhao, e.DocumentID))
+				continue
+			}
+			if _, err := reg.Abandon(ctx, e.Daizi, e.Year, e.Seq, e.DocumentID, "发文中断，文件未保存（verify 修复）"); err != nil {
+				add(ProblemDangling, key, fmt.Sprintf("修复失败：%v", err))
+				continue
+			}
+			rep.Repaired++
 		case NumberAllocated:
 			if time.Since(e.Time) < stale {
 				continue // an issue in progress

@@ -17,23 +17,17 @@ func seed(t *testing.T, s archive.Store, n int) []*archive.Record {
 	reg, docs := archive.NewRegistry(s), archive.NewDocuments(s)
 	var out []*archive.Record
 	for i := 0; i < n; i++ {
-		e, _, err := reg.Allocate(ctx, "乌司发", 2026, archive.NumberAllocated, "t", "")
+		id := archive.NewID(time.Now())
+		e, _, err := reg.Allocate(ctx, "乌司发", 2026, archive.NumberIssued, id, "t", "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		id := archive.NewID(time.Now())
 		v, err := docs.PutVersion(ctx, 2026, id, 1, []byte("docx bytes "+e.Wenhao), "t", "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		r := &archive.Record{ID: id, Wenhao: e.Wenhao, Daizi: e.Daizi, Year: 2026, Seq: e.Seq, Versions: []archive.Version{v}, Status: archive.StatusIssued}
 		if err := docs.CreateRecord(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := reg.Update(ctx, "乌司发", 2026, e.Seq, func(x *archive.NumberEntry) error {
-			x.Status, x.DocumentID = archive.NumberIssued, id
-			return nil
-		}); err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, r)

@@ -89,18 +89,24 @@ func (is *Issuer) Issue(ctx context.Context, req Request) (*Result, error) {
 		}
 	}
 	data["年份"], data["序号"] = year, 1
-	if _, err := t.Render(ctx, data, render.Options{}); err != nil {
+	if _, err := t.Render(ctx, data, render.Options{DryRun: true}); err != nil {
 		return nil, err // nothing allocated yet
 	}
 
-	entry, _, err := is.Registry.Allocate(ctx, daizi, year, archive.NumberAllocated, req.Author, "")
+	// The document's id is chosen first, so the number entry names it from
+	// the start: no second write to the registry when all goes well.
+	now := is.now()
+	id := archive.NewID(now)
+	entry, _, err := is.Registry.Allocate(ctx, daizi, year, archive.NumberIssued, id, req.Author, "")
 	if err != nil {
 		return nil, err
 	}
 	voidWith := func(cause error) error {
 		reason := "发文未完成：" + cause.Error()
-		if _, verr := is.Registry.Void(context.WithoutCancel(ctx), daizi, year, entry.Seq, reason, req.Author); verr != nil {
-			return fmt.Errorf("%w；且文号 %s 未能登记为作废（%v），请运行 gongwen verify", cause, entry.Wenhao, verr)
+		if _, verr := is.Registry.Abandon(context.WithoutCancel(ctx), daizi, year, entry.Seq, id, reason); verr != nil {
+			// The store did not answer: the document may have been saved
+			// all the same (a write that arrived but whose answer was lost).
+			return fmt.Errorf("%w；结果未知：文号 %s（文件编号 %s）可能已保存，也可能未保存。请勿重发，先运行 gongwen verify --repair：文件完整则保留，否则作废该文号（%v）", cause, entry.Wenhao, id, verr)
 		}
 		return fmt.Errorf("%w（文号 %s 已登记为作废）", cause, entry.Wenhao)
 	}
@@ -110,8 +116,6 @@ func (is *Issuer) Issue(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, voidWith(err)
 	}
-	now := is.now()
-	id := archive.NewID(now)
 	var v archive.Version
 	err = is.retry(ctx, func() error {
 		var e error
@@ -132,16 +136,6 @@ func (is *Issuer) Issue(ctx context.Context, req Request) (*Result, error) {
 		return e
 	}); err != nil {
 		return nil, voidWith(err)
-	}
-	if err := is.retry(ctx, func() error {
-		_, e := is.Registry.Update(ctx, daizi, year, entry.Seq, func(n *archive.NumberEntry) error {
-			n.Status, n.DocumentID = archive.NumberIssued, id
-			return nil
-		})
-		return e
-	}); err != nil {
-		// The document is complete; verify repairs the registry entry.
-		return &Result{Record: rec, Content: content, Warning: fmt.Sprintf("文件已保存，但文号登记未更新（%v），请运行 gongwen verify --repair", err)}, nil
 	}
 	res := &Result{Record: rec, Content: content}
 	if is.OnIssued != nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -30,7 +31,23 @@ func TestProofTwoProcessesShareABucket(t *testing.T) {
 	skipUnderRace(t)
 	srv := miniotest.Start(t)
 	bucket := srv.NewBucket(t)
-	const procs, workers, total = 2, 16, 2000
+	env := []string{"GONGWEN_S3_ENDPOINT=" + srv.Endpoint, "GONGWEN_S3_BUCKET=" + bucket,
+		"GONGWEN_S3_ACCESS_KEY=" + srv.AccessKey, "GONGWEN_S3_SECRET_KEY=" + srv.SecretKey}
+	proveTwoProcesses(t, env, 2000)
+}
+
+// TestProofTwoProcessesShareADataDir is the same proof on the embedded
+// file store: two processes sharing one data directory.
+func TestProofTwoProcessesShareADataDir(t *testing.T) {
+	skipUnderRace(t)
+	proveTwoProcesses(t, []string{"GONGWEN_DATA_DIR=" + t.TempDir()}, 1000)
+}
+
+// proveTwoProcesses runs 2 processes × 16 goroutines issuing total
+// documents into the store env names, then checks every number 1..total
+// is used exactly once and every version's SHA-256.
+func proveTwoProcesses(t *testing.T, storeEnv []string, total int) {
+	const procs, workers = 2, 16
 	start := time.Now()
 	var wg sync.WaitGroup
 	errs := make([]error, procs)
@@ -40,9 +57,7 @@ func TestProofTwoProcessesShareABucket(t *testing.T) {
 		go func(p int) {
 			defer wg.Done()
 			cmd := exec.Command(os.Args[0], "-test.run=^TestProofChildProcess$", "-test.count=1")
-			cmd.Env = append(os.Environ(), "GONGWEN_PROOF_CHILD=1",
-				"GONGWEN_S3_ENDPOINT="+srv.Endpoint, "GONGWEN_S3_BUCKET="+bucket,
-				"GONGWEN_S3_ACCESS_KEY="+srv.AccessKey, "GONGWEN_S3_SECRET_KEY="+srv.SecretKey,
+			cmd.Env = append(append(os.Environ(), storeEnv...), "GONGWEN_PROOF_CHILD=1",
 				"GONGWEN_PROOF_COUNT="+strconv.Itoa(total/procs), "GONGWEN_PROOF_WORKERS="+strconv.Itoa(workers))
 			outs[p], errs[p] = cmd.CombinedOutput()
 		}(p)
@@ -54,9 +69,20 @@ func TestProofTwoProcessesShareABucket(t *testing.T) {
 		}
 	}
 	elapsed := time.Since(start)
-	t.Logf("%d documents issued by %d processes × %d goroutines in %v (%.0f documents/s)", total, procs, workers, elapsed.Round(time.Millisecond), total/elapsed.Seconds())
+	t.Logf("%d documents issued by %d processes × %d goroutines in %v (%.0f documents/s)", total, procs, workers, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds())
 	ctx := context.Background()
-	store, err := archive.OpenS3Store(ctx, archive.S3Config{Endpoint: srv.Endpoint, Bucket: bucket, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
+	cfg, err := archive.ConfigFromEnv(func(k string) string {
+		for _, kv := range storeEnv {
+			if strings.HasPrefix(kv, k+"=") {
+				return strings.TrimPrefix(kv, k+"=")
+			}
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := archive.OpenStore(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +176,7 @@ func TestProofMinIOStoppedMidRun(t *testing.T) {
 					return
 				default:
 				}
-				c, cancel := context.WithTimeout(ctx, 5*time.Second)
+				c, cancel := context.WithTimeout(ctx, 2*time.Second)
 				_, err := is.Issue(c, Request{Template: tpl, Data: tpl.Example, Author: "fault"})
 				cancel()
 				if err != nil {
@@ -167,7 +193,8 @@ func TestProofMinIOStoppedMidRun(t *testing.T) {
 	if err := srv.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(3 * time.Second)
+	// Down for longer than an issue may take (2 s), so issues fail.
+	time.Sleep(6 * time.Second)
 	before := ok.Load()
 	srv.Restart(t)
 	deadline := time.Now().Add(60 * time.Second)
@@ -202,8 +229,11 @@ func TestProofMinIOStoppedMidRun(t *testing.T) {
 			t.Errorf("number neither a document nor void with a reason: %+v", e)
 		}
 	}
-	if int(ok.Load()) != len(entries)-voids {
-		t.Errorf("%d documents issued but %d numbers issued", ok.Load(), len(entries)-voids)
+	// An issue whose answer was lost in the outage may have stored its
+	// document although the caller saw an error: such numbers are issued
+	// with a complete document (verify checked), never lost or doubled.
+	if issued := len(entries) - voids; issued < int(ok.Load()) || issued > int(ok.Load()+failed.Load()) {
+		t.Errorf("%d issues succeeded, %d failed, but %d numbers are issued", ok.Load(), failed.Load(), issued)
 	}
 	t.Logf("registry: %d numbers, %d void with a reason", len(entries), voids)
 }

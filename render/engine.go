@@ -55,6 +55,9 @@ type Options struct {
 	AllowMissing bool
 	// Properties are set in docProps/core.xml after rendering.
 	Properties Properties
+	// DryRun renders every part and reports every error, but writes no
+	// .docx (Render returns nil bytes): a check before taking a number.
+	DryRun bool
 }
 
 // Parse reads a .docx template with the default limits. A template with

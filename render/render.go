@@ -42,6 +42,9 @@ func (t *Template) Render(ctx context.Context, data map[string]any, opts Options
 	if len(rs.missing) > 0 {
 		return nil, &MissingFieldsError{Fields: rs.missing}
 	}
+	if opts.DryRun {
+		return nil, nil
+	}
 	if p := opts.Properties; p != (Properties{}) {
 		core, ok := replaced["docProps/core.xml"]
 		if !ok {

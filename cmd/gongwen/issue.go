@@ -119,7 +119,7 @@ func runNumbers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if strings.TrimSpace(*reason) == "" {
 			return &usageError{"预留文号须用 --reason 说明原因"}
 		}
-		e, _, err := reg.Allocate(ctx, *prefix, *year, archive.NumberReserved, who, *reason)
+		e, _, err := reg.Allocate(ctx, *prefix, *year, archive.NumberReserved, "", who, *reason)
 		if err != nil {
 			return err
 		}
@@ -236,4 +236,41 @@ func sortedValues(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func runFile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("file", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	wenhao := fs.String("wenhao", "", "要归档文件的发文字号，如 乌司发〔2026〕48号")
+	retention := fs.String("retention", "", "保管期限：永久、30年 或 10年")
+	profileID := fs.String("profile", "", "归档机关（提供全宗号和机构代码）")
+	sf := addStoreFlags(fs)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || *wenhao == "" || *retention == "" || *profileID == "" {
+		return &usageError{"用法：gongwen file --wenhao 乌司发〔2026〕48号 --retention 10年 --profile 机关ID"}
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := archive.NewProfiles(store).Get(ctx, *profileID)
+	if err != nil {
+		return err
+	}
+	e, err := archive.NewRegistry(store).Lookup(ctx, *wenhao)
+	if err != nil {
+		return err
+	}
+	if e.DocumentID == "" {
+		return fmt.Errorf("文号 %s 没有对应的文件（状态：%s）", e.Wenhao, e.Status)
+	}
+	r, err := archive.NewDocuments(store).File(ctx, e.Year, e.DocumentID, *retention, p, currentUser())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "已归档：%s\n档号：%s\n保管期限：%s\n", r.Wenhao, r.Filing.DangHao, r.Filing.Retention)
+	return nil
 }

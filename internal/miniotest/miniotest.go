@@ -27,6 +27,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -74,6 +75,7 @@ type Server struct {
 	consoleAddr string
 	client      *http.Client
 	out         *lockedBuffer
+	outShown    atomic.Bool // output already put in a failure message
 
 	mu   sync.Mutex
 	proc *process // nil when stopped
@@ -183,7 +185,7 @@ func Start(t testing.TB) *Server {
 		if err := s.Stop(); err != nil {
 			t.Errorf("miniotest: stopping MinIO: %v", err)
 		}
-		if t.Failed() {
+		if t.Failed() && !s.outShown.Load() {
 			t.Logf("MinIO output (%s):\n%s", s.bin, s.Output())
 		}
 		s.client.CloseIdleConnections()
@@ -207,6 +209,7 @@ func Start(t testing.TB) *Server {
 			break // not a port race: retrying will not help
 		}
 	}
+	s.outShown.Store(true)
 	t.Fatalf("miniotest: %v\nMinIO output (%s):\n%s", lastErr, s.bin, s.Output())
 	return nil
 }
@@ -218,9 +221,11 @@ func Start(t testing.TB) *Server {
 func (s *Server) Restart(t testing.TB) {
 	t.Helper()
 	if err := s.Stop(); err != nil {
-		t.Fatalf("miniotest: restart: %v\nMinIO output:\n%s", err, s.Output())
+		s.outShown.Store(true)
+		t.Fatalf("miniotest: restart: %v\nMinIO output (%s):\n%s", err, s.bin, s.Output())
 	}
 	if err := s.start(context.Background()); err != nil {
+		s.outShown.Store(true)
 		t.Fatalf("miniotest: restart: %v\nMinIO output (%s):\n%s", err, s.bin, s.Output())
 	}
 }
@@ -349,37 +354,56 @@ func (s *Server) environ() []string {
 	)
 }
 
-// waitReady polls /minio/health/ready until it answers 200, the process
-// exits, or readyTimeout passes.
+// waitReady polls the server until it is ready, the process exits, or
+// readyTimeout passes. Ready means /minio/health/cluster answers 200 (the
+// object layer, IAM and bucket metadata are up; /minio/health/ready answers
+// 200 earlier, while S3 requests still get 503 XMinioServerNotInitialized)
+// and a signed ListBuckets succeeds.
 func (s *Server) waitReady(ctx context.Context, p *process) error {
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
-	url := s.URL() + "/minio/health/ready"
 	var lastErr error
 	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if err != nil {
-			return fmt.Errorf("building the readiness request: %w", err)
-		}
-		resp, err := s.client.Do(req)
-		if err == nil {
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			lastErr = fmt.Errorf("GET %s: %s", url, resp.Status)
-		} else {
-			lastErr = err
+		lastErr = s.probe(ctx)
+		if lastErr == nil {
+			return nil
 		}
 		select {
 		case <-p.done:
 			return fmt.Errorf("MinIO exited before it was ready (%s)", exitStatus(p.waitErr))
 		case <-ctx.Done():
-			return fmt.Errorf("MinIO not ready after %v: %v", readyTimeout, lastErr)
+			return fmt.Errorf("MinIO not ready after %v: %w", readyTimeout, lastErr)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// probe returns nil if the server is ready to serve S3 requests.
+func (s *Server) probe(ctx context.Context) error {
+	url := s.URL() + "/minio/health/cluster"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return fmt.Errorf("building the health request: %w", err)
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", url, err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	resp, err = s.Do(ctx, http.MethodGet, "", "", "", nil, nil)
+	if err != nil {
+		return fmt.Errorf("listing buckets: %w", err)
+	}
+	defer resp.Body.Close()
+	if err := ResponseError(resp); err != nil {
+		return fmt.Errorf("listing buckets: %w", err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return nil
 }
 
 // freeAddrs returns two distinct free 127.0.0.1:port addresses, for the S3
