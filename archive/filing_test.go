@@ -63,3 +63,19 @@ func TestParseWenhao(t *testing.T) {
 		}
 	}
 }
+
+func TestImportedNumbersAreNeverReissued(t *testing.T) {
+	s, _ := archive.OpenFileStore(t.TempDir())
+	ctx := context.Background()
+	reg := archive.NewRegistry(s)
+	if _, err := reg.Import(ctx, "乌司发", 2026, 1, "", "import"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.Import(ctx, "乌司发", 2026, 1, "", "import"); err == nil {
+		t.Error("a number imported twice")
+	}
+	e, _, err := reg.Allocate(ctx, "乌司发", 2026, archive.NumberReserved, "", "t", "线下签发")
+	if err != nil || e.Seq != 2 {
+		t.Fatalf("allocation after an import: %+v %v", e, err)
+	}
+}

@@ -241,3 +241,26 @@ func (r *Registry) Lookup(ctx context.Context, wenhao string) (*NumberEntry, err
 	}
 	return e, err
 }
+
+// Import registers a number used by a document from before gongwen (an
+// imported past notice), so that no later issue reuses it. It fails with
+// ErrPrecondition when the number is already registered.
+func (r *Registry) Import(ctx context.Context, daizi string, year, seq int, docID, by string) (*NumberEntry, error) {
+	if err := CheckDaizi(daizi); err != nil {
+		return nil, err
+	}
+	if seq < 1 {
+		return nil, fmt.Errorf("序号 %d 无效", seq)
+	}
+	now := r.now().UTC()
+	e := &NumberEntry{Daizi: daizi, Year: year, Seq: seq, Wenhao: FormatWenhao(daizi, year, seq),
+		Status: NumberImported, DocumentID: docID, By: by, Time: now, Updated: now}
+	b, _ := json.Marshal(e)
+	if _, err := r.store.Put(ctx, numberKey(daizi, year, seq), b, Cond{IfNoneMatch: true}); err != nil {
+		if errors.Is(err, ErrPrecondition) {
+			return nil, fmt.Errorf("文号 %s 已登记：%w", e.Wenhao, err)
+		}
+		return nil, fmt.Errorf("archive: 登记导入的文号 %s：%w", e.Wenhao, err)
+	}
+	return e, nil
+}

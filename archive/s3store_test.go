@@ -2,7 +2,9 @@ package archive_test
 
 import (
 	"context"
+	"io"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -58,5 +60,34 @@ func TestS3Misconfiguration(t *testing.T) {
 	withScheme.Endpoint = "http://" + good.Endpoint
 	if _, err := archive.OpenS3Store(ctx, withScheme); err == nil {
 		t.Error("endpoint with a scheme accepted")
+	}
+}
+
+// TestS3FilingLocksVersions: where the bucket has Object Lock, filing
+// retains the document's versions for the 保管期限.
+func TestS3FilingLocksVersions(t *testing.T) {
+	srv := miniotest.Start(t)
+	ctx := context.Background()
+	bucket := miniotest.BucketName(t)
+	if err := srv.MakeBucketWithLock(ctx, bucket); err != nil {
+		t.Fatal(err)
+	}
+	s, err := archive.OpenS3Store(ctx, archive.S3Config{Endpoint: srv.Endpoint, Bucket: bucket, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := seed(t, s, 1)
+	if _, err := archive.NewDocuments(s).File(ctx, 2026, recs[0].ID, "10年", testProfile(), "档案员"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.Do(ctx, "GET", bucket, recs[0].Latest().Key, "retention=", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	year := time.Now().Year() + 10
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "GOVERNANCE") || !strings.Contains(string(body), strconv.Itoa(year)) {
+		t.Fatalf("retention of the filed version: %d %s", resp.StatusCode, body)
 	}
 }

@@ -131,7 +131,7 @@ func Verify(ctx context.Context, s Store, opt VerifyOptions) (*VerifyReport, err
 			add(ProblemRegistry, key, fmt.Sprintf("%s 没有文号登记", r.Wenhao))
 		case err != nil:
 			add(ProblemRegistry, key, err.Error())
-		case e.DocumentID != r.ID && e.Status != NumberAllocated:
+		case e.DocumentID != r.ID:
 			add(ProblemRegistry, key, fmt.Sprintf("%s 登记为 %s（文件 %s），记录为文件 %s", r.Wenhao, e.Status, e.DocumentID, r.ID))
 		}
 	}
@@ -156,6 +156,10 @@ func Verify(ctx context.Context, s Store, opt VerifyOptions) (*VerifyReport, err
 			continue
 		}
 		switch e.Status {
+		case NumberImported:
+			if r := byNumber[e.Wenhao]; e.DocumentID != "" && (r == nil || r.ID != e.DocumentID) {
+				add(ProblemDangling, key, fmt.Sprintf("导入的 %s 登记的文件 %s 不存在", e.Wenhao, e.DocumentID))
+			}
 		case NumberIssued:
 			if r := byNumber[e.Wenhao]; r != nil && r.ID == e.DocumentID {
 				continue

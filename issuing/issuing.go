@@ -126,6 +126,13 @@ func (is *Issuer) Issue(ctx context.Context, req Request) (*Result, error) {
 		return nil, voidWith(err)
 	}
 	rec := recordOf(t, data, entry, id, v, req.Author, now)
+	if rec.RespondsTo != "" {
+		// 答复文件 is typed as a 发文字号; the record keeps the notice's id
+		// when the archive holds it.
+		if e, err := is.Registry.Lookup(ctx, rec.RespondsTo); err == nil && e.DocumentID != "" {
+			rec.RespondsTo = e.DocumentID
+		}
+	}
 	created := false
 	if err := is.retry(ctx, func() error {
 		e := is.Documents.CreateRecord(ctx, rec)

@@ -274,3 +274,41 @@ func runFile(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "已归档：%s\n档号：%s\n保管期限：%s\n", r.Wenhao, r.Filing.DangHao, r.Filing.Retention)
 	return nil
 }
+
+func runRevise(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("revise", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	wenhao := fs.String("wenhao", "", "要更正文件的发文字号")
+	docx := fs.String("docx", "", "更正后的 .docx")
+	note := fs.String("note", "", "更正说明（必填）")
+	sf := addStoreFlags(fs)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || *wenhao == "" || *docx == "" || strings.TrimSpace(*note) == "" {
+		return &usageError{"用法：gongwen revise --wenhao 乌司发〔2026〕48号 --docx 更正稿.docx --note 更正说明"}
+	}
+	content, err := os.ReadFile(*docx)
+	if err != nil {
+		return err
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	e, err := archive.NewRegistry(store).Lookup(ctx, *wenhao)
+	if err != nil {
+		return err
+	}
+	if e.DocumentID == "" {
+		return fmt.Errorf("文号 %s 没有对应的文件（状态：%s）", e.Wenhao, e.Status)
+	}
+	r, err := archive.NewDocuments(store).AddVersion(ctx, e.Year, e.DocumentID, content, currentUser(), *note)
+	if err != nil {
+		return err
+	}
+	v := r.Latest()
+	fmt.Fprintf(stdout, "已保存 %s 第%d版（%s），原有版本仍可读取\n", r.Wenhao, v.N, v.Key)
+	return nil
+}

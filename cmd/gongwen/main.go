@@ -45,6 +45,7 @@ func commands() []command {
 		{"text", "提取 .docx 的正文文本", runText},
 		{"issue", "分配文号、生成并归存公文（默认存于 ./data，或 S3）", runIssue},
 		{"numbers", "查看文号登记（--prefix 乌司发 --year 2026），预留或作废文号", runNumbers},
+		{"revise", "更正：保存文件的新版本，文号不变，旧版本保留", runRevise},
 		{"file", "归档：file --wenhao 乌司发〔2026〕48号 --retention 10年 --profile 机关ID", runFile},
 		{"profile", "发文机关信息：profile set 机关.json | list | show ID", runProfile},
 		{"verify", "重新计算每个版本的哈希，核对记录、内容与文号登记", runVerify},
