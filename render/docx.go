@@ -3,10 +3,12 @@ package render
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 )
 
 // Limits bound what a .docx may make the engine read and write, so that a
@@ -41,6 +43,7 @@ type docxFile struct {
 	zr    *zip.Reader
 	files map[string]*zip.File
 	data  map[string]string // uncompressed content of the parts we read
+	size  int               // size of the .docx in bytes
 }
 
 // openDocx opens a .docx held in memory, checking entry count and declared
@@ -53,7 +56,7 @@ func openDocx(b []byte, lim Limits) (*docxFile, error) {
 	if len(zr.File) > lim.MaxEntries {
 		return nil, fmt.Errorf("%w：包含 %d 个条目，超过上限 %d", ErrNotDocx, len(zr.File), lim.MaxEntries)
 	}
-	d := &docxFile{zr: zr, files: map[string]*zip.File{}, data: map[string]string{}}
+	d := &docxFile{zr: zr, files: map[string]*zip.File{}, data: map[string]string{}, size: len(b)}
 	var total uint64
 	for _, f := range zr.File {
 		if _, dup := d.files[f.Name]; dup {
@@ -119,16 +122,66 @@ func (d *docxFile) templateParts() []string {
 	return out
 }
 
+// zipPools reuse what writing a .docx needs per render: deflate
+// compressors (BestSpeed: a .docx is small and rendering is the hot path)
+// and copy buffers. One per Template, shared by its concurrent renders.
+type zipPools struct {
+	flate sync.Pool // *flate.Writer
+	buf   sync.Pool // *[]byte
+}
+
+// pooledFlate returns a flate writer to its pool when closed.
+type pooledFlate struct {
+	*flate.Writer
+	pool *sync.Pool
+}
+
+func (p *pooledFlate) Close() error {
+	err := p.Writer.Close()
+	p.pool.Put(p.Writer)
+	return err
+}
+
+func (zp *zipPools) compressor(w io.Writer) (io.WriteCloser, error) {
+	if fw, ok := zp.flate.Get().(*flate.Writer); ok {
+		fw.Reset(w)
+		return &pooledFlate{fw, &zp.flate}, nil
+	}
+	fw, err := flate.NewWriter(w, flate.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	return &pooledFlate{fw, &zp.flate}, nil
+}
+
 // writeDocx writes a new .docx: every entry in the template's order,
 // replaced ones with their new content, all others copied byte for byte
 // (still compressed, untouched).
-func writeDocx(d *docxFile, replaced map[string]string) ([]byte, error) {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
+func writeDocx(d *docxFile, replaced map[string]string, zp *zipPools) ([]byte, error) {
+	var out bytes.Buffer
+	out.Grow(d.size)
+	zw := zip.NewWriter(&out)
+	zw.RegisterCompressor(zip.Deflate, zp.compressor)
+	bp, _ := zp.buf.Get().(*[]byte)
+	if bp == nil {
+		b := make([]byte, 32<<10)
+		bp = &b
+	}
+	defer zp.buf.Put(bp)
 	for _, f := range d.zr.File {
 		content, ok := replaced[f.Name]
 		if !ok {
-			if err := zw.Copy(f); err != nil {
+			// zip.Writer.Copy, with a reused buffer.
+			h := f.FileHeader
+			w, err := zw.CreateRaw(&h)
+			if err != nil {
+				return nil, fmt.Errorf("render: copy %s: %w", f.Name, err)
+			}
+			r, err := f.OpenRaw()
+			if err != nil {
+				return nil, fmt.Errorf("render: copy %s: %w", f.Name, err)
+			}
+			if _, err := io.CopyBuffer(w, r, *bp); err != nil {
 				return nil, fmt.Errorf("render: copy %s: %w", f.Name, err)
 			}
 			continue
@@ -148,5 +201,5 @@ func writeDocx(d *docxFile, replaced map[string]string) ([]byte, error) {
 	if err := zw.Close(); err != nil {
 		return nil, fmt.Errorf("render: close zip: %w", err)
 	}
-	return buf.Bytes(), nil
+	return out.Bytes(), nil
 }

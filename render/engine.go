@@ -27,6 +27,7 @@ type Template struct {
 	env    *exec.Environment
 	parts  []*compiledPart
 	vars   []string
+	zip    zipPools
 }
 
 // compiledPart is one XML part of the template compiled to Jinja.
@@ -406,6 +407,7 @@ type renderState struct {
 	missing      []MissingField
 	seen         map[string]bool
 	loops        int
+	safe         bool // a value marked safe was printed: check the output fully
 }
 
 // partState is the state seen by filters while one part executes.
@@ -488,6 +490,7 @@ func outFilter(e *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Va
 	var text string
 	if in.Safe {
 		text = sanitizeSafe(in.String())
+		ps.rs.safe = ps.rs.safe || text != ""
 	} else {
 		text = escapeValue(in.String())
 	}

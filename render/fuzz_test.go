@@ -22,6 +22,7 @@ func FuzzRender(f *testing.F) {
 		`<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>x{%r if a %}y{%r endif %}z</w:t></w:r></w:p>`,
 		`<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>{% colspan 3 %}{% cellbg "FF0000" %}{% hm %}</w:t></w:r></w:p></w:tc></w:tr></w:tbl>`,
 		para(`{{p a }}`) + para(`{{r a }}`) + para(`{_{ }_}`),
+		para(`{{ a|safe }}`) + para(`{% macro m(x) %}<{{ x }}>{% endmacro %}{{ m(a) }}`),
 	}
 	for _, s := range seeds {
 		f.Add(s, "v<&>\n\a\t\f")

@@ -11,15 +11,24 @@ import (
 // paragraphs, tabs and page breaks with the run's formatting; drawing ids
 // repeated by loops are made unique; and, when cells were repeated, table
 // grids are adjusted to the number of columns (as docxtpl does).
-func postProcess(xml string, fixGrids bool) (string, error) {
-	toks, err := tokenizeXML(xml, true)
-	if err != nil {
-		return "", fmt.Errorf("渲染结果不是有效的 XML（%v）；请检查模板中的标签是否打乱了段落或表格结构", err)
-	}
+// full asks for the full check of the output, needed when a value marked
+// safe was printed (it may hold any markup).
+func postProcess(xml string, fixGrids, full bool) (string, error) {
 	hasMarks := strings.ContainsAny(xml, "\x01\x02\x03\x04")
 	hasDocPr := strings.Contains(xml, "docPr")
 	if !hasMarks && !hasDocPr && !fixGrids {
+		check := checkBalanced
+		if full {
+			check = func(s string) error { return scanXML(s, false, nil) }
+		}
+		if err := check(xml); err != nil {
+			return "", fmt.Errorf("渲染结果不是有效的 XML（%v）；请检查模板中的标签是否打乱了段落或表格结构", err)
+		}
 		return xml, nil
+	}
+	toks, err := tokenizeXML(xml, true)
+	if err != nil {
+		return "", fmt.Errorf("渲染结果不是有效的 XML（%v）；请检查模板中的标签是否打乱了段落或表格结构", err)
 	}
 	m := matchEnds(toks)
 	if fixGrids {

@@ -33,7 +33,7 @@ func (t *Template) Render(ctx context.Context, data map[string]any, opts Options
 		if err := cp.tpl.Execute(w, exec.NewContext(vars)); err != nil {
 			return nil, cp.runtimeError(err)
 		}
-		out, err := postProcess(w.b.String(), cp.fixTables())
+		out, err := postProcess(w.b.String(), cp.fixTables(), rs.safe)
 		if err != nil {
 			return nil, fmt.Errorf("%s：%w", partLabel(cp.name), err)
 		}
@@ -61,7 +61,7 @@ func (t *Template) Render(ctx context.Context, data map[string]any, opts Options
 			replaced["docProps/core.xml"] = out
 		}
 	}
-	return writeDocx(t.docx, replaced)
+	return writeDocx(t.docx, replaced, &t.zip)
 }
 
 // fixTables reports whether rendered tables may have gained or lost

@@ -43,6 +43,32 @@ func tokenize(src string) ([]token, error) {
 // post-processing.
 func tokenizeXML(src string, allowMarks bool) ([]token, error) {
 	toks := make([]token, 0, len(src)/24+8)
+	err := scanXML(src, allowMarks, func(t token) { toks = append(toks, t) })
+	if err != nil {
+		return nil, err
+	}
+	return toks, nil
+}
+
+// checkBalanced checks rendered output whose literal parts were fully
+// checked when the template was parsed and whose values were escaped by
+// the engine: elements must nest and entities be valid, but attribute
+// syntax and UTF-8 are known good and not checked again.
+func checkBalanced(src string) error {
+	return scanXMLMode(src, true, true, nil)
+}
+
+// scanXML is the tokenizer: it checks src and passes each token to emit
+// (which may be nil).
+func scanXML(src string, allowMarks bool, emit func(token)) error {
+	return scanXMLMode(src, allowMarks, false, emit)
+}
+
+// scanXMLMode is scanXML; light skips the checks checkBalanced skips.
+func scanXMLMode(src string, allowMarks, light bool, emit func(token)) error {
+	if emit == nil {
+		emit = func(token) {}
+	}
 	var stack []string
 	i := 0
 	for i < len(src) {
@@ -52,10 +78,10 @@ func tokenizeXML(src string, allowMarks bool) ([]token, error) {
 				j = len(src) - i
 			}
 			text := src[i : i+j]
-			if err := checkText(text, allowMarks); err != nil {
-				return nil, fmt.Errorf("at byte %d: %w", i, err)
+			if err := checkTextMode(text, allowMarks, light); err != nil {
+				return fmt.Errorf("at byte %d: %w", i, err)
 			}
-			toks = append(toks, token{kind: tkText, raw: text})
+			emit(token{kind: tkText, raw: text})
 			i += j
 			continue
 		}
@@ -64,73 +90,75 @@ func tokenizeXML(src string, allowMarks bool) ([]token, error) {
 		case strings.HasPrefix(rest, "<!--"):
 			j := strings.Index(rest[4:], "-->")
 			if j < 0 {
-				return nil, fmt.Errorf("at byte %d: comment is not closed", i)
+				return fmt.Errorf("at byte %d: comment is not closed", i)
 			}
-			toks = append(toks, token{kind: tkOther, raw: rest[:4+j+3]})
+			emit(token{kind: tkOther, raw: rest[:4+j+3]})
 			i += 4 + j + 3
 		case strings.HasPrefix(rest, "<![CDATA["):
 			j := strings.Index(rest[9:], "]]>")
 			if j < 0 {
-				return nil, fmt.Errorf("at byte %d: CDATA section is not closed", i)
+				return fmt.Errorf("at byte %d: CDATA section is not closed", i)
 			}
-			toks = append(toks, token{kind: tkOther, raw: rest[:9+j+3]})
+			emit(token{kind: tkOther, raw: rest[:9+j+3]})
 			i += 9 + j + 3
 		case strings.HasPrefix(rest, "<?"):
 			j := strings.Index(rest[2:], "?>")
 			if j < 0 {
-				return nil, fmt.Errorf("at byte %d: processing instruction is not closed", i)
+				return fmt.Errorf("at byte %d: processing instruction is not closed", i)
 			}
-			toks = append(toks, token{kind: tkOther, raw: rest[:2+j+2]})
+			emit(token{kind: tkOther, raw: rest[:2+j+2]})
 			i += 2 + j + 2
 		case strings.HasPrefix(rest, "<!"):
-			return nil, fmt.Errorf("at byte %d: DOCTYPE and other declarations are not allowed in a document part", i)
+			return fmt.Errorf("at byte %d: DOCTYPE and other declarations are not allowed in a document part", i)
 		case strings.HasPrefix(rest, "</"):
 			j := strings.IndexByte(rest, '>')
 			if j < 0 {
-				return nil, fmt.Errorf("at byte %d: end tag is not closed", i)
+				return fmt.Errorf("at byte %d: end tag is not closed", i)
 			}
 			name := strings.TrimRight(rest[2:j], " \t\r\n")
 			if !validName(name) {
-				return nil, fmt.Errorf("at byte %d: end tag </%s> has no valid name", i, name)
+				return fmt.Errorf("at byte %d: end tag </%s> has no valid name", i, name)
 			}
 			if len(stack) == 0 {
-				return nil, fmt.Errorf("at byte %d: end tag </%s> has no start tag", i, name)
+				return fmt.Errorf("at byte %d: end tag </%s> has no start tag", i, name)
 			}
 			if top := stack[len(stack)-1]; top != name {
-				return nil, fmt.Errorf("at byte %d: end tag </%s> does not match <%s>", i, name, top)
+				return fmt.Errorf("at byte %d: end tag </%s> does not match <%s>", i, name, top)
 			}
 			stack = stack[:len(stack)-1]
-			toks = append(toks, token{kind: tkEnd, name: name, raw: rest[:j+1]})
+			emit(token{kind: tkEnd, name: name, raw: rest[:j+1]})
 			i += j + 1
 		default:
 			end, err := scanStartTag(rest)
 			if err != nil {
-				return nil, fmt.Errorf("at byte %d: %w", i, err)
+				return fmt.Errorf("at byte %d: %w", i, err)
 			}
 			raw := rest[:end]
 			name := elemName(raw)
 			if !validName(name) {
-				return nil, fmt.Errorf("at byte %d: %q is not a valid element name", i, name)
+				return fmt.Errorf("at byte %d: %q is not a valid element name", i, name)
 			}
-			if err := checkAttrs(raw[1+len(name):], allowMarks); err != nil {
-				return nil, fmt.Errorf("at byte %d: in <%s>: %w", i, name, err)
+			if light {
+				// attributes were checked in the template
+			} else if err := checkAttrs(raw[1+len(name):], allowMarks); err != nil {
+				return fmt.Errorf("at byte %d: in <%s>: %w", i, name, err)
 			}
 			if strings.HasSuffix(raw, "/>") {
-				toks = append(toks, token{kind: tkEmpty, name: name, raw: raw})
+				emit(token{kind: tkEmpty, name: name, raw: raw})
 			} else {
 				if len(stack) >= maxXMLDepth {
-					return nil, fmt.Errorf("at byte %d: elements nested deeper than %d", i, maxXMLDepth)
+					return fmt.Errorf("at byte %d: elements nested deeper than %d", i, maxXMLDepth)
 				}
 				stack = append(stack, name)
-				toks = append(toks, token{kind: tkStart, name: name, raw: raw})
+				emit(token{kind: tkStart, name: name, raw: raw})
 			}
 			i += end
 		}
 	}
 	if len(stack) > 0 {
-		return nil, fmt.Errorf("at end: element <%s> is not closed", stack[len(stack)-1])
+		return fmt.Errorf("at end: element <%s> is not closed", stack[len(stack)-1])
 	}
-	return toks, nil
+	return nil
 }
 
 // scanStartTag returns the length of the start or empty tag at the start of
@@ -173,12 +201,25 @@ func elemName(raw string) string {
 // checkText verifies character data: entities must be predefined or
 // numeric, and control characters XML cannot hold must not appear.
 func checkText(s string, allowMarks bool) error {
+	return checkTextMode(s, allowMarks, false)
+}
+
+// checkTextMode is checkText; light skips the UTF-8 checks.
+func checkTextMode(s string, allowMarks, light bool) error {
+	if light {
+		return checkChars(s, allowMarks)
+	}
 	if !utf8.ValidString(s) {
 		return fmt.Errorf("text is not valid UTF-8")
 	}
 	if strings.Contains(s, "\uFFFE") || strings.Contains(s, "\uFFFF") {
 		return fmt.Errorf("character U+FFFE or U+FFFF is not allowed in XML")
 	}
+	return checkChars(s, allowMarks)
+}
+
+// checkChars checks control characters and entity references.
+func checkChars(s string, allowMarks bool) error {
 	for k := 0; k < len(s); k++ {
 		c := s[k]
 		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && !(allowMarks && c >= markBreak && c <= markPage) {
@@ -322,7 +363,7 @@ func checkAttrs(s string, allowMarks bool) error {
 	s = strings.TrimSuffix(strings.TrimSuffix(s, ">"), "/")
 	var seen []string
 	for {
-		trimmed := strings.TrimLeft(s, " \t\r\n")
+		trimmed := trimSpaceLeft(s)
 		if trimmed == "" {
 			return nil
 		}
@@ -337,7 +378,7 @@ func checkAttrs(s string, allowMarks bool) error {
 		if eq < 0 {
 			return fmt.Errorf("attribute %q has no value", s)
 		}
-		name := strings.TrimRight(s[:eq], " \t\r\n")
+		name := trimSpaceRight(s[:eq])
 		if !validName(name) {
 			return fmt.Errorf("%q is not a valid attribute name", name)
 		}
@@ -347,7 +388,7 @@ func checkAttrs(s string, allowMarks bool) error {
 			}
 		}
 		seen = append(seen, name)
-		s = strings.TrimLeft(s[eq+1:], " \t\r\n")
+		s = trimSpaceLeft(s[eq+1:])
 		if s == "" || s[0] != '"' && s[0] != '\'' {
 			return fmt.Errorf("value of %s is not quoted", name)
 		}
@@ -361,4 +402,22 @@ func checkAttrs(s string, allowMarks bool) error {
 		}
 		s = s[1+e+1:]
 	}
+}
+
+func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+func trimSpaceLeft(s string) string {
+	i := 0
+	for i < len(s) && isXMLSpace(s[i]) {
+		i++
+	}
+	return s[i:]
+}
+
+func trimSpaceRight(s string) string {
+	i := len(s)
+	for i > 0 && isXMLSpace(s[i-1]) {
+		i--
+	}
+	return s[:i]
 }
