@@ -125,3 +125,12 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 func isTemplatePath(s string) bool {
 	return strings.HasSuffix(strings.ToLower(s), ".docx") || strings.ContainsAny(s, `/\`)
 }
+
+// jsonOut returns an encoder for indented JSON that keeps Chinese and
+// markup characters readable.
+func jsonOut(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc
+}

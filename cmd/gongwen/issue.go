@@ -73,9 +73,7 @@ func runIssue(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	r := res.Record
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
+		enc := jsonOut(stdout)
 		if err := enc.Encode(r); err != nil {
 			return err
 		}
@@ -139,9 +137,7 @@ func runNumbers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	gaps := archive.Gaps(entries)
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
+		enc := jsonOut(stdout)
 		return enc.Encode(struct {
 			Entries []*archive.NumberEntry `json:"entries"`
 			Gaps    []int                  `json:"gaps"`
@@ -186,9 +182,7 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	ps := archive.NewProfiles(store)
-	enc := json.NewEncoder(stdout)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
+	enc := jsonOut(stdout)
 	switch {
 	case args[0] == "set" && len(pos) == 1:
 		b, err := os.ReadFile(pos[0])
@@ -260,12 +254,9 @@ func runFile(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	e, err := archive.NewRegistry(store).Lookup(ctx, *wenhao)
+	e, err := documentOf(ctx, store, *wenhao)
 	if err != nil {
 		return err
-	}
-	if e.DocumentID == "" {
-		return fmt.Errorf("文号 %s 没有对应的文件（状态：%s）", e.Wenhao, e.Status)
 	}
 	r, err := archive.NewDocuments(store).File(ctx, e.Year, e.DocumentID, *retention, p, currentUser())
 	if err != nil {
@@ -297,12 +288,9 @@ func runRevise(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	e, err := archive.NewRegistry(store).Lookup(ctx, *wenhao)
+	e, err := documentOf(ctx, store, *wenhao)
 	if err != nil {
 		return err
-	}
-	if e.DocumentID == "" {
-		return fmt.Errorf("文号 %s 没有对应的文件（状态：%s）", e.Wenhao, e.Status)
 	}
 	r, err := archive.NewDocuments(store).AddVersion(ctx, e.Year, e.DocumentID, content, currentUser(), *note)
 	if err != nil {
@@ -311,4 +299,17 @@ func runRevise(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	v := r.Latest()
 	fmt.Fprintf(stdout, "已保存 %s 第%d版（%s），原有版本仍可读取\n", r.Wenhao, v.N, v.Key)
 	return nil
+}
+
+// documentOf finds the registry entry of a 发文字号 a person typed, which
+// must name a stored document.
+func documentOf(ctx context.Context, store archive.Store, wenhao string) (*archive.NumberEntry, error) {
+	e, err := archive.NewRegistry(store).Lookup(ctx, wenhao)
+	if err != nil {
+		return nil, err
+	}
+	if e.DocumentID == "" {
+		return nil, fmt.Errorf("文号 %s 没有对应的文件（状态：%s）", e.Wenhao, e.Status)
+	}
+	return e, nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -27,9 +26,7 @@ func runTemplates(_ context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
+		enc := jsonOut(stdout)
 		return enc.Encode(all)
 	}
 	for _, t := range all {
@@ -105,9 +102,7 @@ func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		for _, e := range rep.Errors {
 			out.Errors = append(out.Errors, jerr{e.Loc.String(), e.Tag, e.Msg})
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
+		enc := jsonOut(stdout)
 		if err := enc.Encode(out); err != nil {
 			return err
 		}
