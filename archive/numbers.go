@@ -178,23 +178,28 @@ func (r *Registry) List(ctx context.Context, daizi string, year int) ([]*NumberE
 		return nil, err
 	}
 	prefix := fmt.Sprintf("numbers/%s/%d/", daizi, year)
-	var out []*NumberEntry
-	err := r.store.List(ctx, prefix, func(o ObjectInfo) error {
-		if _, err := strconv.Atoi(strings.TrimPrefix(o.Key, prefix)); err != nil {
-			return nil
+	var keys []string
+	if err := r.store.List(ctx, prefix, func(o ObjectInfo) error {
+		if _, err := strconv.Atoi(strings.TrimPrefix(o.Key, prefix)); err == nil {
+			keys = append(keys, o.Key)
 		}
-		b, _, err := r.store.Get(ctx, o.Key)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	out := make([]*NumberEntry, len(keys))
+	if err := forEach(ctx, len(keys), func(i int) error {
+		b, _, err := r.store.Get(ctx, keys[i])
 		if err != nil {
 			return err
 		}
 		var e NumberEntry
 		if err := json.Unmarshal(b, &e); err != nil {
-			return fmt.Errorf("archive: 文号登记 %s 已损坏：%w", o.Key, err)
+			return fmt.Errorf("archive: 文号登记 %s 已损坏：%w", keys[i], err)
 		}
-		out = append(out, &e)
+		out[i] = &e
 		return nil
-	})
-	if err != nil {
+	}); err != nil {
 		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -87,58 +88,109 @@ func Verify(ctx context.Context, s Store, opt VerifyOptions) (*VerifyReport, err
 	}); err != nil {
 		return nil, err
 	}
-	total, done := len(recordKeys)+len(numberKeys), 0
+	total := len(recordKeys) + len(numberKeys)
+	var pmu sync.Mutex
+	done := 0
 	tick := func() {
+		pmu.Lock()
 		done++
 		if progress != nil {
 			progress(done, total)
 		}
+		pmu.Unlock()
 	}
-	byNumber := map[string]*Record{} // wenhao -> record
-	for _, key := range recordKeys {
-		tick()
+	// Read the registry and re-hash the documents concurrently: on S3 each
+	// object is a round trip, and an archive holds thousands.
+	entries := make([]*NumberEntry, len(numberKeys))
+	entryErr := make([]error, len(numberKeys))
+	if err := forEach(ctx, len(numberKeys), func(i int) error {
+		defer tick()
+		b, _, err := s.Get(ctx, numberKeys[i])
+		if err != nil {
+			return err
+		}
+		var e NumberEntry
+		if err := json.Unmarshal(b, &e); err != nil {
+			entryErr[i] = fmt.Errorf("文号登记已损坏：%v", err)
+			return nil
+		}
+		entries[i] = &e
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	type recordResult struct {
+		rec      *Record
+		problems []Problem
+		versions int
+		ok       int
+	}
+	results := make([]recordResult, len(recordKeys))
+	if err := forEach(ctx, len(recordKeys), func(i int) error {
+		defer tick()
+		key := recordKeys[i]
+		res := &results[i]
 		b, _, err := s.Get(ctx, key)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		var r Record
 		if err := json.Unmarshal(b, &r); err != nil || r.ID == "" {
-			add(ProblemRecord, key, fmt.Sprintf("无法解析：%v", err))
-			continue
+			res.problems = append(res.problems, Problem{ProblemRecord, key, fmt.Sprintf("无法解析：%v", err)})
+			return nil
 		}
-		rep.Records++
-		byNumber[r.Wenhao] = &r
+		res.rec = &r
 		for _, v := range r.Versions {
-			rep.Versions++
+			res.versions++
 			content, _, err := s.Get(ctx, v.Key)
 			if errors.Is(err, ErrNotFound) {
-				add(ProblemMissing, v.Key, fmt.Sprintf("%s 第%d版", r.Wenhao, v.N))
+				res.problems = append(res.problems, Problem{ProblemMissing, v.Key, fmt.Sprintf("%s 第%d版", r.Wenhao, v.N)})
 				continue
 			}
 			if err != nil {
-				return nil, err
+				return err
 			}
 			sum := sha256.Sum256(content)
 			if hex.EncodeToString(sum[:]) != v.SHA256 {
-				add(ProblemHash, v.Key, fmt.Sprintf("%s 第%d版：记录 %s，实际 %s", r.Wenhao, v.N, v.SHA256[:12], hex.EncodeToString(sum[:6])))
+				res.problems = append(res.problems, Problem{ProblemHash, v.Key, fmt.Sprintf("%s 第%d版：记录 %s，实际 %s", r.Wenhao, v.N, v.SHA256[:12], hex.EncodeToString(sum[:6]))})
 				continue
 			}
-			rep.OK++
+			res.ok++
 		}
-		e, _, err := NewRegistry(s).Get(ctx, r.Daizi, r.Year, r.Seq)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	entryByKey := map[string]*NumberEntry{}
+	for i, k := range numberKeys {
+		if entries[i] != nil {
+			entryByKey[k] = entries[i]
+		}
+	}
+	byNumber := map[string]*Record{} // wenhao -> record
+	for i, res := range results {
+		for _, p := range res.problems {
+			add(p.Kind, p.Key, p.Detail)
+		}
+		rep.Versions += res.versions
+		rep.OK += res.ok
+		r := res.rec
+		if r == nil {
+			continue
+		}
+		rep.Records++
+		byNumber[r.Wenhao] = r
+		e := entryByKey[numberKey(r.Daizi, r.Year, r.Seq)]
 		switch {
-		case errors.Is(err, ErrNotFound):
-			add(ProblemRegistry, key, fmt.Sprintf("%s 没有文号登记", r.Wenhao))
-		case err != nil:
-			add(ProblemRegistry, key, err.Error())
+		case e == nil:
+			add(ProblemRegistry, recordKeys[i], fmt.Sprintf("%s 没有文号登记", r.Wenhao))
 		case e.DocumentID != r.ID:
-			add(ProblemRegistry, key, fmt.Sprintf("%s 登记为 %s（文件 %s），记录为文件 %s", r.Wenhao, e.Status, e.DocumentID, r.ID))
+			add(ProblemRegistry, recordKeys[i], fmt.Sprintf("%s 登记为 %s（文件 %s），记录为文件 %s", r.Wenhao, e.Status, e.DocumentID, r.ID))
 		}
 	}
 	reg := NewRegistry(s)
 	seriesSeqs := map[string][]int{}
-	for _, key := range numberKeys {
-		tick()
+	for i, key := range numberKeys {
 		parts := strings.Split(key, "/")
 		if len(parts) != 4 {
 			continue
@@ -147,12 +199,11 @@ func Verify(ctx context.Context, s Store, opt VerifyOptions) (*VerifyReport, err
 		if err != nil {
 			continue
 		}
-		year, _ := strconv.Atoi(parts[2])
 		rep.Numbers++
 		seriesSeqs[parts[1]+"〔"+parts[2]+"〕"] = append(seriesSeqs[parts[1]+"〔"+parts[2]+"〕"], seq)
-		e, _, err := reg.Get(ctx, parts[1], year, seq)
-		if err != nil {
-			add(ProblemRecord, key, err.Error())
+		e := entries[i]
+		if e == nil {
+			add(ProblemRecord, key, entryErr[i].Error())
 			continue
 		}
 		switch e.Status {
@@ -216,4 +267,46 @@ func Verify(ctx context.Context, s Store, opt VerifyOptions) (*VerifyReport, err
 		}
 	}
 	return rep, nil
+}
+
+// verifyWorkers is how many objects Verify reads at once.
+const verifyWorkers = 8
+
+// forEach calls fn(0) … fn(n-1) from verifyWorkers goroutines; the first
+// error stops the rest and is returned.
+func forEach(ctx context.Context, n int, fn func(i int) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan int)
+	errs := make(chan error, verifyWorkers)
+	var wg sync.WaitGroup
+	for w := 0; w < verifyWorkers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := fn(i); err != nil {
+					errs <- err
+					cancel()
+					return
+				}
+			}
+		}()
+	}
+feed:
+	for i := 0; i < n; i++ {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+		return ctx.Err()
+	}
 }

@@ -100,10 +100,12 @@ func proveTwoProcesses(t *testing.T, storeEnv []string, total int) {
 		}
 		docs[e.DocumentID] = true
 	}
+	vstart := time.Now()
 	rep, err := archive.Verify(ctx, store, archive.VerifyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("verify re-hashed %d versions and checked %d numbers in %v", rep.Versions, rep.Numbers, time.Since(vstart).Round(time.Millisecond))
 	if len(rep.Problems) != 0 || rep.Records != total || rep.OK != total {
 		t.Fatalf("verify: %d records, %d hashes ok, problems %v", rep.Records, rep.OK, rep.Problems)
 	}
