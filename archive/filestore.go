@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // FileStore keeps objects as files under one folder: the embedded default
@@ -95,10 +96,14 @@ func (s *FileStore) Put(ctx context.Context, key string, data []byte, cond Cond)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, err)
-	}
 	tmp, err := s.writeTemp(filepath.Dir(p), data)
+	if errors.Is(err, fs.ErrNotExist) {
+		// First object in this folder: make it, then write.
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, err)
+		}
+		tmp, err = s.writeTemp(filepath.Dir(p), data)
+	}
 	if err != nil {
 		return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, err)
 	}
@@ -137,12 +142,10 @@ func (s *FileStore) Put(ctx context.Context, key string, data []byte, cond Cond)
 	return s.stamp(p, info)
 }
 
-func (s *FileStore) stamp(p string, info ObjectInfo) (ObjectInfo, error) {
-	st, err := os.Stat(p)
-	if err != nil {
-		return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", info.Key, err)
-	}
-	info.Modified = st.ModTime()
+// stamp completes the description of a just-written object: it was
+// written now (a stat would cost a syscall for the same answer).
+func (s *FileStore) stamp(_ string, info ObjectInfo) (ObjectInfo, error) {
+	info.Modified = time.Now()
 	return info, nil
 }
 
