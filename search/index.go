@@ -1,0 +1,216 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Doc is what the index holds of one document: its metadata and its text.
+type Doc struct {
+	ID        string    // the archive's document id
+	Wenhao    string    // 发文字号, e.g. 乌司发〔2023〕47号
+	Daizi     string    // 机关代字
+	Year      int       // year of the 发文字号
+	Seq       int       // 序号
+	WenZhong  string    // 文种
+	Category  string    // which supervision document (template id)
+	Issuer    string    // 发文机关
+	Unit      string    // 被监督单位
+	Status    string    // issued, superseded, void
+	Retention string    // 保管期限, once filed
+	Date      time.Time // 成文日期
+	Title     string
+	Text      string // the body text, as render.ExtractText gives it
+}
+
+// Field names in the index.
+const (
+	fText      = "text"  // title + body, bigrams with positions
+	fUni       = "uni"   // title + body, unigrams
+	fTitle     = "title" // stored for hits
+	fBody      = "body"  // stored for snippets
+	fWenhao    = "wenhao"
+	fWenhaoN   = "wenhao_norm"
+	fDaizi     = "daizi"
+	fWenZhong  = "wenzhong"
+	fCategory  = "category"
+	fIssuer    = "issuer"
+	fUnit      = "unit"
+	fStatus    = "status"
+	fRetention = "retention"
+	fDate      = "date"
+	fYear      = "year"
+	fSeq       = "seq"
+)
+
+// Index is a bleve index of documents.
+type Index struct {
+	idx bleve.Index
+}
+
+// newMapping builds the index mapping: Chinese text as position-carrying
+// bigrams (exact phrases) and unigrams (one-character queries), the
+// 发文字号 exact and normalised, keyword fields for facets and filters,
+// the date and numbers for ranges and sorting.
+func newMapping() mapping.IndexMapping {
+	im := bleve.NewIndexMapping()
+	im.DefaultAnalyzer = keyword.Name
+	doc := bleve.NewDocumentStaticMapping()
+
+	text := bleve.NewTextFieldMapping()
+	text.Analyzer = bigramAnalyzer
+	text.IncludeTermVectors = true
+	text.Store = false
+	text.IncludeInAll = false
+	text.DocValues = false
+	doc.AddFieldMappingsAt(fText, text)
+
+	uni := bleve.NewTextFieldMapping()
+	uni.Analyzer = unigramAnalyzer
+	uni.IncludeTermVectors = false
+	uni.Store = false
+	uni.IncludeInAll = false
+	uni.DocValues = false
+	doc.AddFieldMappingsAt(fUni, uni)
+
+	stored := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+	doc.AddFieldMappingsAt(fTitle, stored())
+	doc.AddFieldMappingsAt(fBody, stored())
+
+	kw := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Store = store
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	doc.AddFieldMappingsAt(fWenhao, kw(true))
+	wn := bleve.NewTextFieldMapping()
+	wn.Analyzer = keywordNormAnalyzer
+	wn.Store = false
+	wn.IncludeInAll = false
+	wn.IncludeTermVectors = false
+	doc.AddFieldMappingsAt(fWenhaoN, wn)
+	for _, f := range []string{fDaizi, fWenZhong, fCategory, fIssuer, fUnit, fStatus, fRetention, fYearKw} {
+		doc.AddFieldMappingsAt(f, kw(false))
+	}
+	date := bleve.NewDateTimeFieldMapping()
+	date.Store = true
+	date.IncludeInAll = false
+	doc.AddFieldMappingsAt(fDate, date)
+	for _, f := range []string{fYear, fSeq} {
+		n := bleve.NewNumericFieldMapping()
+		n.Store = false
+		n.IncludeInAll = false
+		doc.AddFieldMappingsAt(f, n)
+	}
+	im.DefaultMapping = doc
+	return im
+}
+
+// Open opens the index in dir, creating it if it does not exist.
+func Open(dir string) (*Index, error) {
+	idx, err := bleve.Open(dir)
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		idx, err = bleve.New(dir, newMapping())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("search: open index %s: %w", dir, err)
+	}
+	return &Index{idx: idx}, nil
+}
+
+// OpenMemory returns an index held in memory (for tests and tools).
+func OpenMemory() (*Index, error) {
+	idx, err := bleve.NewMemOnly(newMapping())
+	if err != nil {
+		return nil, fmt.Errorf("search: memory index: %w", err)
+	}
+	return &Index{idx: idx}, nil
+}
+
+// Close closes the index.
+func (x *Index) Close() error { return x.idx.Close() }
+
+// Remove deletes an index folder (for a rebuild).
+func Remove(dir string) error { return os.RemoveAll(dir) }
+
+// fields is a Doc as the index stores it.
+func (d Doc) fields() map[string]any {
+	all := d.Title + "\n" + d.Text
+	m := map[string]any{
+		fText: all, fUni: all, fTitle: d.Title, fBody: d.Text,
+		fWenhao: d.Wenhao, fWenhaoN: d.Wenhao,
+		fDaizi: d.Daizi, fWenZhong: d.WenZhong, fCategory: d.Category, fIssuer: d.Issuer,
+		fUnit: d.Unit, fStatus: d.Status, fRetention: d.Retention,
+		fYear: float64(d.Year), fSeq: float64(d.Seq),
+	}
+	if d.Year > 0 {
+		m[fYearKw] = strconv.Itoa(d.Year)
+	}
+	if !d.Date.IsZero() {
+		m[fDate] = d.Date
+	}
+	return m
+}
+
+// Put indexes one document, replacing an earlier entry with its id.
+func (x *Index) Put(ctx context.Context, d Doc) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := x.idx.Index(d.ID, d.fields()); err != nil {
+		return fmt.Errorf("search: index %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+// PutBatch indexes many documents in one batch.
+func (x *Index) PutBatch(ctx context.Context, docs []Doc) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b := x.idx.NewBatch()
+	for _, d := range docs {
+		if err := b.Index(d.ID, d.fields()); err != nil {
+			return fmt.Errorf("search: index %s: %w", d.ID, err)
+		}
+	}
+	if err := x.idx.Batch(b); err != nil {
+		return fmt.Errorf("search: index batch of %d: %w", len(docs), err)
+	}
+	return nil
+}
+
+// Delete removes a document from the index.
+func (x *Index) Delete(id string) error {
+	if err := x.idx.Delete(id); err != nil {
+		return fmt.Errorf("search: delete %s: %w", id, err)
+	}
+	return nil
+}
+
+// Count returns how many documents the index holds.
+func (x *Index) Count() (uint64, error) {
+	n, err := x.idx.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("search: count: %w", err)
+	}
+	return n, nil
+}
