@@ -164,11 +164,11 @@ func TestQueryLanguageAndFacets(t *testing.T) {
 		return n
 	}
 	cases := map[string]func(Doc) bool{
-		"整改 期限":         func(d Doc) bool { return contains(d, "整改") && contains(d, "期限") },
-		"整改 -期限":        func(d Doc) bool { return contains(d, "整改") && !contains(d, "期限") },
-		"贺村镇 OR 巴彦淖尔":   func(d Doc) bool { return contains(d, "贺村镇") || contains(d, "巴彦淖尔") },
-		"年度:2024 监督":    func(d Doc) bool { return d.Year == 2024 && contains(d, "监督") },
-		"文种:决定":         func(d Doc) bool { return d.WenZhong == "决定" },
+		"整改 期限":       func(d Doc) bool { return contains(d, "整改") && contains(d, "期限") },
+		"整改 -期限":      func(d Doc) bool { return contains(d, "整改") && !contains(d, "期限") },
+		"贺村镇 OR 巴彦淖尔": func(d Doc) bool { return contains(d, "贺村镇") || contains(d, "巴彦淖尔") },
+		"年度:2024 监督":  func(d Doc) bool { return d.Year == 2024 && contains(d, "监督") },
+		"文种:决定":       func(d Doc) bool { return d.WenZhong == "决定" },
 		"日期:2023-01-01..2024-12-31": func(d Doc) bool {
 			return !d.Date.IsZero() && d.Date.Year() >= 2023 && d.Date.Year() <= 2024
 		},

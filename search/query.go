@@ -52,7 +52,9 @@ type QueryError struct {
 	Msg   string
 }
 
-func (e *QueryError) Error() string { return fmt.Sprintf("无法理解的查询“%s”：%s", e.Query, e.Msg) }
+func (e *QueryError) Error() string {
+	return fmt.Sprintf("无法理解的查询“%s”：%s", e.Query, e.Msg)
+}
 
 // Facet names (Chinese, as shown to users) and the fields behind them.
 var facetFields = []struct{ name, field string }{
