@@ -21,10 +21,10 @@ import (
 type Issuer struct {
 	Registry  *archive.Registry
 	Documents *archive.Documents
-	// OnIssued, if set, receives every issued record (the search index).
-	// Its error is reported but does not undo the issue: the index is
-	// derived and can be rebuilt from the store.
-	OnIssued func(ctx context.Context, r *archive.Record) error
+	// OnIssued, if set, receives every issued record and its .docx (the
+	// search index). Its error is reported but does not undo the issue: the
+	// index is derived and can be rebuilt from the store.
+	OnIssued func(ctx context.Context, r *archive.Record, content []byte) error
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Retries of a failed storage write before the number is voided.
@@ -146,7 +146,7 @@ func (is *Issuer) Issue(ctx context.Context, req Request) (*Result, error) {
 	}
 	res := &Result{Record: rec, Content: content}
 	if is.OnIssued != nil {
-		if err := is.OnIssued(ctx, rec); err != nil {
+		if err := is.OnIssued(ctx, rec, content); err != nil {
 			res.Warning = fmt.Sprintf("文件已保存，但未能加入检索索引（%v）；运行 gongwen reindex 可重建", err)
 		}
 	}

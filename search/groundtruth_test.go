@@ -210,6 +210,9 @@ func TestSnippet(t *testing.T) {
 	text := "一、存在的问题\n（一）部分案件<调查>取证不规范。抽查的案卷中，案卷\n评查发现问题&整改。"
 	got := Snippet(text, []string{"案卷评查", "(一)"}, 200)
 	want := "一、存在的问题 <mark>（一）</mark>部分案件&lt;调查&gt;取证不规范。抽查的案卷中，<mark>案卷 评查</mark>发现问题&amp;整改。"
+	if s := Snippet("\n\n  首行\n\n次行", []string{"次行"}, 50); s != "首行 <mark>次行</mark>" {
+		t.Errorf("white space runs: %q", s)
+	}
 	if got != want {
 		t.Errorf("snippet\n got %s\nwant %s", got, want)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -124,16 +125,33 @@ func newMapping() mapping.IndexMapping {
 	return im
 }
 
-// Open opens the index in dir, creating it if it does not exist.
+// ErrBusy means another process holds the index open.
+var ErrBusy = errors.New("检索索引正被另一个进程使用")
+
+// Open opens the index in dir, creating it if it does not exist. One
+// process at a time may hold an index; another gets ErrBusy within
+// a few seconds instead of waiting for ever.
 func Open(dir string) (*Index, error) {
-	idx, err := bleve.Open(dir)
+	idx, err := bleve.OpenUsing(dir, map[string]interface{}{"bolt_timeout": "3s"})
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		idx, err = bleve.New(dir, newMapping())
 	}
 	if err != nil {
+		if strings.Contains(err.Error(), "timeout") {
+			return nil, fmt.Errorf("search: open index %s: %w", dir, ErrBusy)
+		}
 		return nil, fmt.Errorf("search: open index %s: %w", dir, err)
 	}
 	return &Index{idx: idx}, nil
+}
+
+// Has reports whether the index holds a document id.
+func (x *Index) Has(id string) (bool, error) {
+	d, err := x.idx.Document(id)
+	if err != nil {
+		return false, fmt.Errorf("search: look up %s: %w", id, err)
+	}
+	return d != nil, nil
 }
 
 // OpenMemory returns an index held in memory (for tests and tools).

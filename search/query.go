@@ -312,8 +312,11 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 				return nil, err
 			}
 			alts = append(alts, qq)
-			if c.field == "" {
+			if c.field == "" || c.field == fWenhaoN {
 				terms = append(terms, c.value)
+				if w, ok := wenhaoNorm(c.value); ok {
+					terms = append(terms, w)
+				}
 			}
 		}
 		if len(alts) == 1 {
@@ -438,7 +441,16 @@ func Snippet(text string, terms []string, width int) string {
 		b.WriteString("…")
 	}
 	in := false
+	space := true // no white space at the start; runs of it shown as one
 	for i := start; i < end; i++ {
+		r := orig[i]
+		if r == '\n' || r == '\r' || r == '\t' {
+			r = ' '
+		}
+		if r == ' ' && space && !marked[i] {
+			continue
+		}
+		space = r == ' '
 		if marked[i] && !in {
 			b.WriteString("<mark>")
 			in = true
@@ -446,10 +458,6 @@ func Snippet(text string, terms []string, width int) string {
 		if !marked[i] && in {
 			b.WriteString("</mark>")
 			in = false
-		}
-		r := orig[i]
-		if r == '\n' {
-			r = ' '
 		}
 		b.WriteString(html.EscapeString(string(r)))
 	}

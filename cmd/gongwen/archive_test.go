@@ -15,6 +15,7 @@ import (
 func TestArchiveWorkflow(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
+	t.Setenv("GONGWEN_INDEX_DIR", filepath.Join(dir, "index"))
 	prof := filepath.Join(dir, "office.json")
 	os.WriteFile(prof, []byte(`{"id": "wlmq-sfj", "名称": "乌鲁木齐市司法局", "发文机关标志": "乌鲁木齐市司法局文件",
 		"机关代字": {"默认": "乌司发", "年度报告": "乌司报"}, "印发机关": "乌鲁木齐市司法局办公室",
@@ -75,6 +76,27 @@ func TestArchiveWorkflow(t *testing.T) {
 	}
 	if out := must("verify"); !strings.Contains(out, "没有发现问题") || !strings.Contains(out, "版本 3 个") {
 		t.Errorf("verify: %s", out)
+	}
+	// Issued documents are searchable at once; a rebuild finds the same.
+	for _, step := range []string{"issued", "reindexed"} {
+		code, out, errs := gongwen(t, "search", "调查取证", "--json")
+		var res struct {
+			Total int `json:"total"`
+			Hits  []struct {
+				Wenhao  string `json:"wenhao"`
+				Snippet string `json:"snippet"`
+			} `json:"hits"`
+		}
+		if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Total != 1 || res.Hits[0].Wenhao != "乌司发〔2026〕1号" ||
+			!strings.Contains(res.Hits[0].Snippet, "<mark>调查取证</mark>") {
+			t.Errorf("search after %s: exit %d %s %s", step, code, out, errs)
+		}
+		if step == "issued" {
+			must("reindex")
+		}
+	}
+	if code, _, errs := gongwen(t, "search", "年度:二〇二六"); code != exitUsage || !strings.Contains(errs, "四位年份") {
+		t.Errorf("bad query: exit %d %s", code, errs)
 	}
 	// One changed byte in a stored version is found and named.
 	b, _ := os.ReadFile(docPath[1])

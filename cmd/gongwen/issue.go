@@ -14,6 +14,7 @@ import (
 
 	"github.com/gongwen/gongwen/archive"
 	"github.com/gongwen/gongwen/issuing"
+	"github.com/gongwen/gongwen/search"
 	"github.com/gongwen/gongwen/templates"
 )
 
@@ -33,6 +34,7 @@ func runIssue(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	asJSON := fs.Bool("json", false, "以 JSON 输出完整记录")
 	author := fs.String("author", currentUser(), "发文人")
 	profileID := fs.String("profile", "", "发文机关（gongwen profile list）：用其机关代字、标志、署名、印发机关和联系人")
+	idxFlag := fs.String("index-dir", "", "检索索引目录（默认 ./index；或 GONGWEN_INDEX_DIR）")
 	sf := addStoreFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -67,7 +69,15 @@ func runIssue(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	res, err := issuing.New(store).Issue(ctx, req)
+	is := issuing.New(store)
+	var idx *search.Index
+	if idx, err = search.Open(indexDir(*idxFlag)); err == nil {
+		defer idx.Close()
+		is.OnIssued = idx.PutIssued
+	} else {
+		fmt.Fprintf(stderr, "注意：检索索引暂不可用（%v）；文件照常发出，稍后运行 gongwen reindex 可补上\n", err)
+	}
+	res, err := is.Issue(ctx, req)
 	if err != nil {
 		return err
 	}
@@ -238,6 +248,7 @@ func runFile(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	wenhao := fs.String("wenhao", "", "要归档文件的发文字号，如 乌司发〔2026〕48号")
 	retention := fs.String("retention", "", "保管期限：永久、30年 或 10年")
 	profileID := fs.String("profile", "", "归档机关（提供全宗号和机构代码）")
+	idxFlag := fs.String("index-dir", "", "检索索引目录（默认 ./index；或 GONGWEN_INDEX_DIR）")
 	sf := addStoreFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -262,6 +273,7 @@ func runFile(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	reindexRecord(ctx, indexDir(*idxFlag), store, r, stderr)
 	fmt.Fprintf(stdout, "已归档：%s\n档号：%s\n保管期限：%s\n", r.Wenhao, r.Filing.DangHao, r.Filing.Retention)
 	return nil
 }
@@ -272,6 +284,7 @@ func runRevise(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	wenhao := fs.String("wenhao", "", "要更正文件的发文字号")
 	docx := fs.String("docx", "", "更正后的 .docx")
 	note := fs.String("note", "", "更正说明（必填）")
+	idxFlag := fs.String("index-dir", "", "检索索引目录（默认 ./index；或 GONGWEN_INDEX_DIR）")
 	sf := addStoreFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -296,6 +309,7 @@ func runRevise(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	reindexRecord(ctx, indexDir(*idxFlag), store, r, stderr)
 	v := r.Latest()
 	fmt.Fprintf(stdout, "已保存 %s 第%d版（%s），原有版本仍可读取\n", r.Wenhao, v.N, v.Key)
 	return nil

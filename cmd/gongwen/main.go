@@ -48,6 +48,8 @@ func commands() []command {
 		{"revise", "更正：保存文件的新版本，文号不变，旧版本保留", runRevise},
 		{"file", "归档：file --wenhao 乌司发〔2026〕48号 --retention 10年 --profile 机关ID", runFile},
 		{"profile", "发文机关信息：profile set 机关.json | list | show ID", runProfile},
+		{"search", "全文检索：search 案卷评查 [--year 2023] [--type 通知] [--json]", runSearch},
+		{"reindex", "从存储重建检索索引", runReindex},
 		{"verify", "重新计算每个版本的哈希，核对记录、内容与文号登记", runVerify},
 	}
 }
