@@ -95,6 +95,9 @@ func TestArchiveWorkflow(t *testing.T) {
 			must("reindex")
 		}
 	}
+	if out := must("reindex", "--check"); !strings.Contains(out, "一致") {
+		t.Errorf("reindex --check: %s", out)
+	}
 	if code, _, errs := gongwen(t, "search", "年度:二〇二六"); code != exitUsage || !strings.Contains(errs, "四位年份") {
 		t.Errorf("bad query: exit %d %s", code, errs)
 	}

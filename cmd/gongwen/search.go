@@ -134,6 +134,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	idxFlag := fs.String("index-dir", "", "检索索引目录（默认 ./index；或 GONGWEN_INDEX_DIR）")
+	check := fs.Bool("check", false, "只核对：比较索引与存储（数量和抽样），补上索引缺少的文件，不重建")
 	sf := addStoreFlags(fs)
 	if pos, err := parseFlags(fs, args); err != nil {
 		return err
@@ -145,6 +146,23 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	dir := indexDir(*idxFlag)
+	if *check {
+		idx, err := search.Open(dir)
+		if err != nil {
+			return err
+		}
+		defer idx.Close()
+		rep, err := search.Check(ctx, store, idx)
+		if err != nil {
+			return err
+		}
+		if !rep.Full {
+			fmt.Fprintf(stdout, "检索索引与存储一致：%d 份文件\n", rep.StoreRecords)
+		} else {
+			fmt.Fprintf(stdout, "检索索引落后于存储（存储 %d 份，索引 %d 份）：已补上 %d 份\n", rep.StoreRecords, rep.Indexed, rep.Added)
+		}
+		return nil
+	}
 	// Build beside the old index and swap, so searches never see half an index.
 	tmp := dir + ".rebuild-" + fmt.Sprint(os.Getpid())
 	os.RemoveAll(tmp)
