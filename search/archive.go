@@ -55,11 +55,8 @@ func (x *Index) IndexRecord(ctx context.Context, store archive.Store, r *archive
 // records are done.
 func Rebuild(ctx context.Context, store archive.Store, x *Index, progress func(done, total int)) (int, error) {
 	docs := archive.NewDocuments(store)
-	var recs []*archive.Record
-	if err := docs.ListRecords(ctx, func(r *archive.Record) error {
-		recs = append(recs, r)
-		return nil
-	}); err != nil {
+	recs, err := allRecords(ctx, docs)
+	if err != nil {
 		return 0, err
 	}
 	batch := make([]Doc, 0, 200)
@@ -95,11 +92,8 @@ type CheckReport struct {
 // lacks. The index is derived: the store is always right.
 func Check(ctx context.Context, store archive.Store, x *Index) (*CheckReport, error) {
 	docs := archive.NewDocuments(store)
-	var recs []*archive.Record
-	if err := docs.ListRecords(ctx, func(r *archive.Record) error {
-		recs = append(recs, r)
-		return nil
-	}); err != nil {
+	recs, err := allRecords(ctx, docs)
+	if err != nil {
 		return nil, err
 	}
 	n, err := x.Count()
@@ -158,4 +152,14 @@ func (x *Index) PutIssued(ctx context.Context, r *archive.Record, content []byte
 		return fmt.Errorf("search: text of %s: %w", r.Wenhao, err)
 	}
 	return x.Put(ctx, DocOf(r, text))
+}
+
+// allRecords reads every document record of the store.
+func allRecords(ctx context.Context, docs *archive.Documents) ([]*archive.Record, error) {
+	var recs []*archive.Record
+	err := docs.ListRecords(ctx, func(r *archive.Record) error {
+		recs = append(recs, r)
+		return nil
+	})
+	return recs, err
 }
