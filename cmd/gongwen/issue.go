@@ -34,7 +34,7 @@ func runIssue(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	asJSON := fs.Bool("json", false, "以 JSON 输出完整记录")
 	author := fs.String("author", currentUser(), "发文人")
 	profileID := fs.String("profile", "", "发文机关（gongwen profile list）：用其机关代字、标志、署名、印发机关和联系人")
-	idxFlag := fs.String("index-dir", "", "检索索引目录（默认 ./index；或 GONGWEN_INDEX_DIR）")
+	idxFlag := addIndexFlag(fs)
 	sf := addStoreFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -248,7 +248,7 @@ func runFile(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	wenhao := fs.String("wenhao", "", "要归档文件的发文字号，如 乌司发〔2026〕48号")
 	retention := fs.String("retention", "", "保管期限：永久、30年 或 10年")
 	profileID := fs.String("profile", "", "归档机关（提供全宗号和机构代码）")
-	idxFlag := fs.String("index-dir", "", "检索索引目录（默认 ./index；或 GONGWEN_INDEX_DIR）")
+	idxFlag := addIndexFlag(fs)
 	sf := addStoreFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -284,7 +284,7 @@ func runRevise(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	wenhao := fs.String("wenhao", "", "要更正文件的发文字号")
 	docx := fs.String("docx", "", "更正后的 .docx")
 	note := fs.String("note", "", "更正说明（必填）")
-	idxFlag := fs.String("index-dir", "", "检索索引目录（默认 ./index；或 GONGWEN_INDEX_DIR）")
+	idxFlag := addIndexFlag(fs)
 	sf := addStoreFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {

@@ -16,6 +16,11 @@ import (
 	"github.com/gongwen/gongwen/search"
 )
 
+// addIndexFlag adds --index-dir to a command.
+func addIndexFlag(fs *flag.FlagSet) *string {
+	return fs.String("index-dir", "", "检索索引目录（默认 ./index；或 GONGWEN_INDEX_DIR）")
+}
+
 // indexDir is where the search index lives: --index-dir, GONGWEN_INDEX_DIR,
 // or ./index.
 func indexDir(flagValue string) string {
@@ -52,7 +57,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	page := fs.Int("page", 1, "页码")
 	size := fs.Int("size", 20, "每页条数（至多 200）")
 	asJSON := fs.Bool("json", false, "以 JSON 输出：总数、分面和每条结果的 id、发文字号、标题、摘要")
-	idxFlag := fs.String("index-dir", "", "检索索引目录（默认 ./index；或 GONGWEN_INDEX_DIR）")
+	idxFlag := addIndexFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -133,7 +138,7 @@ func plainSnippet(s string) string {
 func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	idxFlag := fs.String("index-dir", "", "检索索引目录（默认 ./index；或 GONGWEN_INDEX_DIR）")
+	idxFlag := addIndexFlag(fs)
 	check := fs.Bool("check", false, "只核对：比较索引与存储（数量和抽样），补上索引缺少的文件，不重建")
 	sf := addStoreFlags(fs)
 	if pos, err := parseFlags(fs, args); err != nil {
