@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"strconv"
 	"strings"
 	"time"
 
@@ -201,6 +200,3 @@ func recordOf(t *templates.Template, data map[string]any, e *archive.NumberEntry
 		Created: now.UTC(), CreatedBy: author,
 	}
 }
-
-// SeqString is the 序号 of a record as text (for listings).
-func SeqString(r *archive.Record) string { return strconv.Itoa(r.Seq) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -166,8 +165,6 @@ func OpenMemory() (*Index, error) {
 // Close closes the index.
 func (x *Index) Close() error { return x.idx.Close() }
 
-// Remove deletes an index folder (for a rebuild).
-func Remove(dir string) error { return os.RemoveAll(dir) }
 
 // fields is a Doc as the index stores it.
 func (d Doc) fields() map[string]any {
