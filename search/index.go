@@ -165,7 +165,6 @@ func OpenMemory() (*Index, error) {
 // Close closes the index.
 func (x *Index) Close() error { return x.idx.Close() }
 
-
 // fields is a Doc as the index stores it.
 func (d Doc) fields() map[string]any {
 	all := d.Title + "\n" + d.Text
