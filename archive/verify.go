@@ -184,6 +184,21 @@ func Verify(ctx context.Context, s Store, opt VerifyOptions) (*VerifyReport, err
 		switch {
 		case e == nil:
 			add(ProblemRegistry, recordKeys[i], fmt.Sprintf("%s 没有文号登记", r.Wenhao))
+		case e.DocumentID != r.ID && repair && e.Status == NumberVoid && strings.Contains(e.Reason, r.ID):
+			// Voided by an issue that believed its record was lost, yet the
+			// record and its content are here: the document was issued.
+			if _, err := NewRegistry(s).Update(ctx, e.Daizi, e.Year, e.Seq, func(n *NumberEntry) error {
+				if n.Status != NumberVoid || !strings.Contains(n.Reason, r.ID) {
+					return fmt.Errorf("%s 已被改动", n.Wenhao)
+				}
+				n.Status, n.DocumentID = NumberIssued, r.ID
+				n.Reason = "文件完整，恢复为已发文（verify 修复；原因：" + n.Reason + "）"
+				return nil
+			}); err != nil {
+				add(ProblemRegistry, recordKeys[i], fmt.Sprintf("修复失败：%v", err))
+				continue
+			}
+			rep.Repaired++
 		case e.DocumentID != r.ID:
 			add(ProblemRegistry, recordKeys[i], fmt.Sprintf("%s 登记为 %s（文件 %s），记录为文件 %s", r.Wenhao, e.Status, e.DocumentID, r.ID))
 		}

@@ -79,3 +79,30 @@ func TestVerify(t *testing.T) {
 		t.Errorf("interrupted number after repair: %+v", e)
 	}
 }
+
+// A number voided by an issue that lost its record's answer, while the
+// record and content are complete, is reinstated by repair.
+func TestVerifyReinstatesAWronglyVoidedNumber(t *testing.T) {
+	s, _ := archive.OpenFileStore(t.TempDir())
+	ctx := context.Background()
+	recs := seed(t, s, 2)
+	reg := archive.NewRegistry(s)
+	if _, err := reg.Abandon(ctx, "乌司发", 2026, 2, recs[1].ID, "发文未完成：connection reset"); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := archive.Verify(ctx, s, archive.VerifyOptions{})
+	if rep.ByKind[archive.ProblemRegistry] != 1 {
+		t.Fatalf("not reported: %+v", rep.Problems)
+	}
+	rep, _ = archive.Verify(ctx, s, archive.VerifyOptions{Repair: true})
+	if rep.Repaired != 1 {
+		t.Fatalf("not repaired: %+v", rep)
+	}
+	e, _, _ := reg.Get(ctx, "乌司发", 2026, 2)
+	if e.Status != archive.NumberIssued || e.DocumentID != recs[1].ID {
+		t.Fatalf("entry after repair: %+v", e)
+	}
+	if rep, _ := archive.Verify(ctx, s, archive.VerifyOptions{}); len(rep.Problems) != 0 {
+		t.Fatalf("still problems: %+v", rep.Problems)
+	}
+}

@@ -141,15 +141,27 @@ func (is *Issuer) Issue(ctx context.Context, req Request) (*Result, error) {
 		created = created || e != nil && !errors.Is(e, archive.ErrPrecondition)
 		return e
 	}); err != nil {
+		// The record may have been stored by an attempt whose answer was
+		// lost: then the document is complete and must not lose its number.
+		if got, _, gerr := is.Documents.GetRecord(ctx, year, id); gerr == nil && got.ID == id {
+			return is.finish(ctx, rec, content), nil
+		} else if gerr != nil && !errors.Is(gerr, archive.ErrNotFound) {
+			return nil, fmt.Errorf("%w；结果未知：文号 %s（文件编号 %s）可能已保存，也可能未保存。请勿重发，先运行 gongwen verify --repair（%v）", err, entry.Wenhao, id, gerr)
+		}
 		return nil, voidWith(err)
 	}
+	return is.finish(ctx, rec, content), nil
+}
+
+// finish hands an issued document to OnIssued (the index).
+func (is *Issuer) finish(ctx context.Context, rec *archive.Record, content []byte) *Result {
 	res := &Result{Record: rec, Content: content}
 	if is.OnIssued != nil {
 		if err := is.OnIssued(ctx, rec, content); err != nil {
 			res.Warning = fmt.Sprintf("文件已保存，但未能加入检索索引（%v）；运行 gongwen reindex 可重建", err)
 		}
 	}
-	return res, nil
+	return res
 }
 
 // retry runs op up to Retries+1 times with a short backoff, stopping at

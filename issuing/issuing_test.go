@@ -167,3 +167,34 @@ func TestConcurrentIssuesNeverShareANumber(t *testing.T) {
 		t.Fatalf("%d entries, gaps %v", len(entries), archive.Gaps(entries))
 	}
 }
+
+// lostAnswerStore stores record.json but answers with an error, as when
+// the connection drops after the server wrote the object.
+type lostAnswerStore struct{ archive.Store }
+
+func (l lostAnswerStore) Put(ctx context.Context, key string, data []byte, c archive.Cond) (archive.ObjectInfo, error) {
+	info, err := l.Store.Put(ctx, key, data, c)
+	if err == nil && strings.HasSuffix(key, "/record.json") {
+		return archive.ObjectInfo{}, errors.New("connection reset after the write")
+	}
+	return info, err
+}
+
+func TestLostAnswerKeepsTheDocument(t *testing.T) {
+	fs, _ := archive.OpenFileStore(t.TempDir())
+	is := New(lostAnswerStore{fs})
+	is.Retries = 1
+	tpl, _ := templates.Builtin("决定书")
+	res, err := is.Issue(context.Background(), Request{Template: tpl, Data: tpl.Example})
+	if err != nil {
+		t.Fatalf("the record was stored; the issue must succeed: %v", err)
+	}
+	e, _, _ := is.Registry.Get(context.Background(), res.Record.Daizi, res.Record.Year, res.Record.Seq)
+	if e.Status != archive.NumberIssued || e.DocumentID != res.Record.ID {
+		t.Fatalf("number entry %+v", e)
+	}
+	rep, _ := archive.Verify(context.Background(), fs, archive.VerifyOptions{})
+	if len(rep.Problems) != 0 {
+		t.Fatalf("verify: %+v", rep.Problems)
+	}
+}
