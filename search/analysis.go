@@ -74,34 +74,36 @@ func normRune(r rune) (rune, bool) {
 // characters (n = 1 or 2), with consecutive positions.
 type ngramTokenizer struct{ n int }
 
-// Tokenize implements analysis.Tokenizer.
+// Tokenize implements analysis.Tokenizer. Terms are slices of one buffer
+// per input (no allocation per token).
 func (t ngramTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	s := Normalize(string(input))
-	runes := []rune(s)
-	// byte offsets of each rune in s, for highlighting by bleve if asked
-	offs := make([]int, len(runes)+1)
-	o := 0
-	for i, r := range runes {
-		offs[i] = o
-		o += utf8.RuneLen(r)
+	buf := make([]byte, 0, len(input))
+	offs := make([]int, 0, len(input)/2+1) // byte offset of each character in buf
+	for i := 0; i < len(input); {
+		r, size := utf8.DecodeRune(input[i:])
+		i += size
+		if nr, ok := normRune(r); ok {
+			offs = append(offs, len(buf))
+			buf = utf8.AppendRune(buf, nr)
+		}
 	}
-	offs[len(runes)] = o
-	n := t.n
-	if len(runes) < n {
-		n = len(runes)
-	}
+	chars := len(offs)
+	offs = append(offs, len(buf))
+	n := min(t.n, chars)
 	if n == 0 {
 		return nil
 	}
-	out := make(analysis.TokenStream, 0, len(runes)-n+1)
-	for i := 0; i+n <= len(runes); i++ {
-		out = append(out, &analysis.Token{
-			Term:     []byte(s[offs[i]:offs[i+n]]),
+	toks := make([]analysis.Token, chars-n+1)
+	out := make(analysis.TokenStream, chars-n+1)
+	for i := range toks {
+		toks[i] = analysis.Token{
+			Term:     buf[offs[i]:offs[i+n]:offs[i+n]],
 			Start:    offs[i],
 			End:      offs[i+n],
 			Position: i + 1,
 			Type:     analysis.Ideographic,
-		})
+		}
+		out[i] = &toks[i]
 	}
 	return out
 }
