@@ -12,8 +12,14 @@ type ValidationError struct {
 	Problems []string // one sentence per problem, in Chinese
 }
 
-// Error joins the problems with "；".
-func (e *ValidationError) Error() string { return strings.Join(e.Problems, "；") }
+// Error lists the problems: one on a line, each marked "  - ", after a
+// count; a single problem stands alone.
+func (e *ValidationError) Error() string {
+	if len(e.Problems) == 1 {
+		return e.Problems[0]
+	}
+	return fmt.Sprintf("%d 处问题：\n  - %s", len(e.Problems), strings.Join(e.Problems, "\n  - "))
+}
 
 // Validate checks data against the template's field schema and returns nil
 // or a *ValidationError listing every problem: missing required fields (with
