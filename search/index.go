@@ -65,21 +65,18 @@ func newMapping() mapping.IndexMapping {
 	im.DefaultAnalyzer = keyword.Name
 	doc := bleve.NewDocumentStaticMapping()
 
-	text := bleve.NewTextFieldMapping()
-	text.Analyzer = bigramAnalyzer
-	text.IncludeTermVectors = true
-	text.Store = false
-	text.IncludeInAll = false
-	text.DocValues = false
-	doc.AddFieldMappingsAt(fText, text)
-
-	uni := bleve.NewTextFieldMapping()
-	uni.Analyzer = unigramAnalyzer
-	uni.IncludeTermVectors = false
-	uni.Store = false
-	uni.IncludeInAll = false
-	uni.DocValues = false
-	doc.AddFieldMappingsAt(fUni, uni)
+	// analysed returns an indexed, unstored text field with its analyzer.
+	analysed := func(analyzer string, positions bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.IncludeTermVectors = positions
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	doc.AddFieldMappingsAt(fText, analysed(bigramAnalyzer, true))
+	doc.AddFieldMappingsAt(fUni, analysed(unigramAnalyzer, false))
 
 	stored := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
@@ -101,12 +98,7 @@ func newMapping() mapping.IndexMapping {
 		return f
 	}
 	doc.AddFieldMappingsAt(fWenhao, kw(true))
-	wn := bleve.NewTextFieldMapping()
-	wn.Analyzer = keywordNormAnalyzer
-	wn.Store = false
-	wn.IncludeInAll = false
-	wn.IncludeTermVectors = false
-	doc.AddFieldMappingsAt(fWenhaoN, wn)
+	doc.AddFieldMappingsAt(fWenhaoN, analysed(keywordNormAnalyzer, false))
 	for _, f := range []string{fDaizi, fWenZhong, fCategory, fIssuer, fUnit, fStatus, fRetention, fYearKw} {
 		doc.AddFieldMappingsAt(f, kw(false))
 	}
