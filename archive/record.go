@@ -59,6 +59,7 @@ type Record struct {
 	Category       string         `json:"category"` // which supervision document
 	Title          string         `json:"title"`
 	Issuer         string         `json:"issuer"`            // 发文机关
+	Org            string         `json:"org,omitempty"`     // id of the issuing office's Profile (whose documents these are)
 	MainTo         string         `json:"main_to,omitempty"` // 主送
 	CC             []string       `json:"cc,omitempty"`      // 抄送
 	Signer         string         `json:"signer,omitempty"`  // 签发人

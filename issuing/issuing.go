@@ -125,6 +125,9 @@ func (is *Issuer) Issue(ctx context.Context, req Request) (*Result, error) {
 		return nil, voidWith(err)
 	}
 	rec := recordOf(t, data, entry, id, v, req.Author, now)
+	if req.Profile != nil {
+		rec.Org = req.Profile.ID
+	}
 	if rec.RespondsTo != "" {
 		// 答复文件 is typed as a 发文字号; the record keeps the notice's id
 		// when the archive holds it.
