@@ -26,6 +26,8 @@ type Doc struct {
 	Unit      string    // 被监督单位
 	Status    string    // issued, superseded, void
 	Retention string    // 保管期限, once filed
+	Org       string    // id of the issuing office's profile (visibility)
+	Secrecy   string    // 密级; "" for an unclassified document
 	Date      time.Time // 成文日期
 	Title     string
 	Text      string // the body text, as render.ExtractText gives it
@@ -46,6 +48,8 @@ const (
 	fUnit      = "unit"
 	fStatus    = "status"
 	fRetention = "retention"
+	fOrg       = "org"
+	fSecrecy   = "secrecy"
 	fDate      = "date"
 	fYear      = "year"
 	fSeq       = "seq"
@@ -99,7 +103,7 @@ func newMapping() mapping.IndexMapping {
 	}
 	doc.AddFieldMappingsAt(fWenhao, kw(true))
 	doc.AddFieldMappingsAt(fWenhaoN, analysed(keywordNormAnalyzer, false))
-	for _, f := range []string{fDaizi, fWenZhong, fCategory, fIssuer, fUnit, fStatus, fRetention, fYearKw} {
+	for _, f := range []string{fDaizi, fWenZhong, fCategory, fIssuer, fUnit, fStatus, fRetention, fYearKw, fOrg, fSecrecy} {
 		doc.AddFieldMappingsAt(f, kw(false))
 	}
 	date := bleve.NewDateTimeFieldMapping()
@@ -165,6 +169,7 @@ func (d Doc) fields() map[string]any {
 		fWenhao: d.Wenhao, fWenhaoN: d.Wenhao,
 		fDaizi: d.Daizi, fWenZhong: d.WenZhong, fCategory: d.Category, fIssuer: d.Issuer,
 		fUnit: d.Unit, fStatus: d.Status, fRetention: d.Retention,
+		fOrg: orEmpty(d.Org), fSecrecy: orEmpty(d.Secrecy),
 		fYear: float64(d.Year), fSeq: float64(d.Seq),
 	}
 	if d.Year > 0 {
@@ -174,6 +179,17 @@ func (d Doc) fields() map[string]any {
 		m[fDate] = d.Date
 	}
 	return m
+}
+
+// emptyTerm stands for an empty keyword, which bleve does not index, so
+// that a restriction can name "no office" or "unclassified".
+const emptyTerm = "\x00"
+
+func orEmpty(s string) string {
+	if s == "" {
+		return emptyTerm
+	}
+	return s
 }
 
 // Put indexes one document, replacing an earlier entry with its id.

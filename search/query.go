@@ -21,6 +21,68 @@ type Request struct {
 	Sort  string // "relevance" (default), "date" (newest first) or "number"
 	From  int    // offset of the first hit
 	Size  int    // hits per page; default 20, at most 200
+	// Within, if set, limits the hits and the facets to what one user may
+	// see. A nil Within means the whole index (the command line, run by
+	// whoever holds the store).
+	Within *Restriction
+}
+
+// Restriction is the part of the archive a user may see. A nil slice
+// leaves its axis open; a non-nil empty slice admits nothing on it.
+type Restriction struct {
+	Orgs    []string  // record.Org of the issuing office ("" for none)
+	Units   []string  // 被监督单位
+	Secrecy []string  // 密级 admitted; "" is an unclassified document
+	From    time.Time // 成文日期 from, inclusive; zero leaves it open
+	To      time.Time // 成文日期 to, inclusive; zero leaves it open
+}
+
+// query returns the restriction as bleve clauses that every hit must match.
+func (w *Restriction) query() []query.Query {
+	if w == nil {
+		return nil
+	}
+	var qs []query.Query
+	oneOf := func(field string, values []string) {
+		if values == nil {
+			return
+		}
+		alts := []query.Query{}
+		for _, v := range values {
+			tq := bleve.NewTermQuery(orEmpty(v))
+			tq.SetField(field)
+			tq.SetBoost(0) // a filter: it must not change the ranking
+			alts = append(alts, tq)
+		}
+		if len(alts) == 0 {
+			// Nothing admitted: a query no document matches.
+			tq := bleve.NewTermQuery("\x01nothing")
+			tq.SetField(field)
+			alts = append(alts, tq)
+		}
+		dq := bleve.NewDisjunctionQuery(alts...)
+		dq.SetBoost(0)
+		qs = append(qs, dq)
+	}
+	oneOf(fOrg, w.Orgs)
+	oneOf(fUnit, w.Units)
+	oneOf(fSecrecy, w.Secrecy)
+	if !w.From.IsZero() || !w.To.IsZero() {
+		var from, to time.Time
+		if !w.From.IsZero() {
+			from = w.From
+		}
+		if !w.To.IsZero() {
+			to = w.To.AddDate(0, 0, 1) // inclusive of the whole last day
+		}
+		t := true
+		f := false
+		dq := bleve.NewDateRangeInclusiveQuery(from, to, &t, &f)
+		dq.SetField(fDate)
+		dq.SetBoost(0)
+		qs = append(qs, dq)
+	}
+	return qs
 }
 
 // Hit is one found document.
@@ -330,6 +392,7 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		musts = append(musts, bleve.NewMatchAllQuery())
 	}
 	bq.AddMust(musts...)
+	bq.AddMust(r.Within.query()...)
 	for _, c := range p.excluded {
 		qq, err := c.toQuery(r.Query)
 		if err != nil {
