@@ -10,6 +10,10 @@ import (
 // ValidationError lists every problem Validate found in one set of data.
 type ValidationError struct {
 	Problems []string // one sentence per problem, in Chinese
+	// Fields holds the same problems by the top-level field they concern
+	// (a table's row problems under the table's name), for a form that
+	// shows each message beside its field.
+	Fields map[string][]string
 }
 
 // Error lists the problems: one on a line, each marked "  - ", after a
@@ -35,18 +39,30 @@ func (t *Template) Validate(data map[string]any) error {
 	if len(v.problems) == 0 {
 		return nil
 	}
-	return &ValidationError{Problems: v.problems}
+	return &ValidationError{Problems: v.problems, Fields: v.byField}
 }
 
-type validator struct{ problems []string }
+type validator struct {
+	problems []string
+	byField  map[string][]string
+	top      string // the top-level field being checked
+}
 
 func (v *validator) add(format string, args ...any) {
-	v.problems = append(v.problems, fmt.Sprintf(format, args...))
+	msg := fmt.Sprintf(format, args...)
+	v.problems = append(v.problems, msg)
+	if v.byField == nil {
+		v.byField = map[string][]string{}
+	}
+	v.byField[v.top] = append(v.byField[v.top], msg)
 }
 
 func (v *validator) fields(fs []Field, data map[string]any, path string) {
 	for _, f := range fs {
 		val, ok := data[f.Name]
+		if path == "" {
+			v.top = f.Name
+		}
 		v.field(f, val, ok, path+f.Name)
 	}
 }
