@@ -15,7 +15,7 @@ var retentionCodes = map[string]string{"永久": "Y", "30年": "D30", "10年": "
 func RetentionCode(retention string) (string, error) {
 	c, ok := retentionCodes[retention]
 	if !ok {
-		return "", fmt.Errorf("保管期限“%s”无效（应为 永久、30年 或 10年）", retention)
+		return "", refusef("保管期限“%s”无效（应为 永久、30年 或 10年）", retention)
 	}
 	return c, nil
 }
@@ -68,11 +68,11 @@ func (d *Documents) File(ctx context.Context, year int, id, retention string, p 
 	}
 	switch {
 	case r.Filing != nil:
-		return nil, fmt.Errorf("%s 已归档，档号 %s", r.Wenhao, r.Filing.DangHao)
+		return nil, refusef("%s 已归档，档号 %s", r.Wenhao, r.Filing.DangHao)
 	case r.Status == StatusVoid:
-		return nil, fmt.Errorf("%s 已作废，不能归档", r.Wenhao)
+		return nil, refusef("%s 已作废，不能归档", r.Wenhao)
 	case !p.Owns(r.Daizi):
-		return nil, fmt.Errorf("%s 不是%s的文件，不能由其归档", r.Wenhao, p.Name)
+		return nil, refusef("%s 不是%s的文件，不能由其归档", r.Wenhao, p.Name)
 	}
 	prefix := fmt.Sprintf("filing/%s/%d/%s/%s/", p.Fonds, r.Year, code, p.OrgCode)
 	now := d.now().UTC()
@@ -88,7 +88,7 @@ func (d *Documents) File(ctx context.Context, year int, id, retention string, p 
 	}
 	rec, err := d.UpdateRecord(ctx, year, id, func(rec *Record) error {
 		if rec.Filing != nil {
-			return fmt.Errorf("%s 已归档，档号 %s", rec.Wenhao, rec.Filing.DangHao)
+			return refusef("%s 已归档，档号 %s", rec.Wenhao, rec.Filing.DangHao)
 		}
 		rec.Filing = f
 		return nil

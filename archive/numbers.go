@@ -60,13 +60,13 @@ func numberKey(daizi string, year, seq int) string {
 // CheckDaizi validates a 机关代字 for use in numbers and keys.
 func CheckDaizi(daizi string) error {
 	if strings.TrimSpace(daizi) != daizi || daizi == "" {
-		return fmt.Errorf("机关代字 %q 无效：不能为空或以空格开头结尾", daizi)
+		return refusef("机关代字 %q 无效：不能为空或以空格开头结尾", daizi)
 	}
 	if strings.ContainsAny(daizi, "〔〕[]【】()（）/\\") {
-		return fmt.Errorf("机关代字 %q 不能含括号或斜杠", daizi)
+		return refusef("机关代字 %q 不能含括号或斜杠", daizi)
 	}
 	if strings.ContainsFunc(daizi, func(r rune) bool { return r >= '0' && r <= '9' }) {
-		return fmt.Errorf("机关代字 %q 不能含数字", daizi)
+		return refusef("机关代字 %q 不能含数字", daizi)
 	}
 	return ValidKey("numbers/" + daizi)
 }
@@ -84,7 +84,7 @@ func (r *Registry) Allocate(ctx context.Context, daizi string, year int, status,
 		return nil, ObjectInfo{}, err
 	}
 	if year < 1900 || year > 9999 {
-		return nil, ObjectInfo{}, fmt.Errorf("年份 %d 无效", year)
+		return nil, ObjectInfo{}, refusef("年份 %d 无效", year)
 	}
 	var e *NumberEntry
 	prefix := fmt.Sprintf("numbers/%s/%d/", daizi, year)
@@ -142,14 +142,14 @@ func (r *Registry) Update(ctx context.Context, daizi string, year, seq int, chan
 // voided here: void the document instead.
 func (r *Registry) Void(ctx context.Context, daizi string, year, seq int, reason, by string) (*NumberEntry, error) {
 	if strings.TrimSpace(reason) == "" {
-		return nil, fmt.Errorf("作废文号必须说明原因")
+		return nil, refusef("作废文号必须说明原因")
 	}
 	return r.Update(ctx, daizi, year, seq, func(e *NumberEntry) error {
 		switch e.Status {
 		case NumberVoid:
-			return fmt.Errorf("%s 已作废（%s）", e.Wenhao, e.Reason)
+			return refusef("%s 已作废（%s）", e.Wenhao, e.Reason)
 		case NumberIssued, NumberImported:
-			return fmt.Errorf("%s 已用于文件 %s，不能直接作废文号", e.Wenhao, e.DocumentID)
+			return refusef("%s 已用于文件 %s，不能直接作废文号", e.Wenhao, e.DocumentID)
 		}
 		e.Status, e.Reason, e.By = NumberVoid, reason, by
 		return nil
@@ -162,7 +162,7 @@ func (r *Registry) Void(ctx context.Context, daizi string, year, seq int, reason
 func (r *Registry) Abandon(ctx context.Context, daizi string, year, seq int, docID, reason string) (*NumberEntry, error) {
 	return r.Update(ctx, daizi, year, seq, func(e *NumberEntry) error {
 		if e.DocumentID != docID {
-			return fmt.Errorf("%s 登记的是文件 %s，不是 %s", e.Wenhao, e.DocumentID, docID)
+			return refusef("%s 登记的是文件 %s，不是 %s", e.Wenhao, e.DocumentID, docID)
 		}
 		if e.Status == NumberVoid {
 			return nil
@@ -227,7 +227,7 @@ var wenhaoRe = regexp.MustCompile(`^\s*(.+?)\s*[〔\[【(（]\s*([0-9]{4})\s*[�
 func ParseWenhao(s string) (daizi string, year, seq int, err error) {
 	m := wenhaoRe.FindStringSubmatch(s)
 	if m == nil {
-		return "", 0, 0, fmt.Errorf("“%s”不是发文字号（应如 乌司发〔2026〕48号）", s)
+		return "", 0, 0, refusef("“%s”不是发文字号（应如 乌司发〔2026〕48号）", s)
 	}
 	year, _ = strconv.Atoi(m[2])
 	seq, _ = strconv.Atoi(m[3])
@@ -242,7 +242,7 @@ func (r *Registry) Lookup(ctx context.Context, wenhao string) (*NumberEntry, err
 	}
 	e, _, err := r.Get(ctx, daizi, year, seq)
 	if errors.Is(err, ErrNotFound) {
-		return nil, fmt.Errorf("文号 %s 未登记", FormatWenhao(daizi, year, seq))
+		return nil, refusef("文号 %s 未登记", FormatWenhao(daizi, year, seq))
 	}
 	return e, err
 }
@@ -255,7 +255,7 @@ func (r *Registry) Import(ctx context.Context, daizi string, year, seq int, docI
 		return nil, err
 	}
 	if seq < 1 {
-		return nil, fmt.Errorf("序号 %d 无效", seq)
+		return nil, refusef("序号 %d 无效", seq)
 	}
 	now := r.now().UTC()
 	e := &NumberEntry{Daizi: daizi, Year: year, Seq: seq, Wenhao: FormatWenhao(daizi, year, seq),

@@ -57,7 +57,7 @@ func (p *Profile) Check() error {
 	}
 	if len(probs) > 0 {
 		sort.Strings(probs)
-		return fmt.Errorf("机关信息有误：%s", strings.Join(probs, "；"))
+		return refusef("机关信息有误：%s", strings.Join(probs, "；"))
 	}
 	return nil
 }
@@ -86,10 +86,10 @@ func (p *Profile) Owns(daizi string) bool {
 func (p *Profile) Apply(templateID string, data map[string]any) error {
 	d := p.DaiziFor(templateID)
 	if d == "" {
-		return fmt.Errorf("机关“%s”没有用于“%s”的机关代字", p.Name, templateID)
+		return refusef("机关“%s”没有用于“%s”的机关代字", p.Name, templateID)
 	}
 	if given, ok := data["机关代字"].(string); ok && given != "" && given != d && !p.Owns(given) {
-		return fmt.Errorf("机关代字“%s”不属于%s（可用：%s）", given, p.Name, strings.Join(p.daizis(), "、"))
+		return refusef("机关代字“%s”不属于%s（可用：%s）", given, p.Name, strings.Join(p.daizis(), "、"))
 	}
 	data["机关代字"] = d
 	data["发文机关标志"] = p.Mark
@@ -133,11 +133,11 @@ func (ps *Profiles) Put(ctx context.Context, p *Profile) error {
 // Get reads a profile.
 func (ps *Profiles) Get(ctx context.Context, id string) (*Profile, error) {
 	if !profileIDRe.MatchString(id) {
-		return nil, fmt.Errorf("机关 id %q 无效", id)
+		return nil, refusef("机关 id %q 无效", id)
 	}
 	b, _, err := ps.store.Get(ctx, profileKey(id))
 	if errors.Is(err, ErrNotFound) {
-		return nil, fmt.Errorf("没有机关“%s”（gongwen profile list 列出已登记的机关）", id)
+		return nil, refusef("没有机关“%s”（gongwen profile list 列出已登记的机关）", id)
 	}
 	if err != nil {
 		return nil, err

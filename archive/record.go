@@ -210,10 +210,10 @@ func (d *Documents) AddVersion(ctx context.Context, year int, id string, content
 		return nil, err
 	}
 	if r.Filing != nil {
-		return nil, fmt.Errorf("%s 已归档（档号 %s），不能再修改", r.Wenhao, r.Filing.DangHao)
+		return nil, refusef("%s 已归档（档号 %s），不能再修改", r.Wenhao, r.Filing.DangHao)
 	}
 	if r.Status == StatusVoid {
-		return nil, fmt.Errorf("%s 已作废，不能再修改", r.Wenhao)
+		return nil, refusef("%s 已作废，不能再修改", r.Wenhao)
 	}
 	for {
 		n := r.Latest().N + 1
@@ -230,13 +230,34 @@ func (d *Documents) AddVersion(ctx context.Context, year int, id string, content
 		}
 		return d.UpdateRecord(ctx, year, id, func(rec *Record) error {
 			if rec.Filing != nil {
-				return fmt.Errorf("%s 已归档，不能再修改", rec.Wenhao)
+				return refusef("%s 已归档，不能再修改", rec.Wenhao)
 			}
 			rec.Versions = append(rec.Versions, v)
 			sortVersions(rec.Versions)
 			return nil
 		})
 	}
+}
+
+// Void marks an issued document 作废 with its reason. Its number stays
+// used by it (the registry keeps no gap), its versions stay readable, and
+// it takes no new version. A filed document cannot be voided.
+func (d *Documents) Void(ctx context.Context, year int, id, reason, by string) (*Record, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, refusef("作废须说明原因")
+	}
+	return d.UpdateRecord(ctx, year, id, func(r *Record) error {
+		switch {
+		case r.Status == StatusVoid:
+			return refusef("%s 已于此前作废（%s）", r.Wenhao, r.StatusReason)
+		case r.Filing != nil:
+			return refusef("%s 已归档（档号 %s），不能作废", r.Wenhao, r.Filing.DangHao)
+		}
+		r.Status = StatusVoid
+		r.StatusReason = reason + "（" + by + "，" + d.now().Format("2006-01-02 15:04") + "）"
+		return nil
+	})
 }
 
 func sortVersions(vs []Version) {

@@ -108,3 +108,14 @@ func validPrefix(prefix string) error {
 	}
 	return ValidKey(p)
 }
+
+// Refusal is an error the user caused and can correct — a bad value, or an
+// action the document's state does not allow — as opposed to a failure of
+// storage. Nothing was changed. Its message, in Chinese, is for the user.
+type Refusal struct{ Msg string }
+
+func (e *Refusal) Error() string { return e.Msg }
+
+func refusef(format string, args ...any) error {
+	return &Refusal{Msg: fmt.Sprintf(format, args...)}
+}

@@ -61,6 +61,72 @@ func (is *Issuer) now() time.Time {
 	return time.Now()
 }
 
+// Preview is what a document will look like before it is issued: the
+// .docx rendered with every field, the text of it, and the 发文字号 it
+// would take now (the next free number, which another issue may still take
+// first).
+type Preview struct {
+	Docx       []byte
+	Text       string
+	NextWenhao string
+}
+
+// Preview validates the data and renders the document as it would be
+// issued, without taking a number or storing anything.
+func (is *Issuer) Preview(ctx context.Context, req Request) (*Preview, error) {
+	t := req.Template
+	if t == nil {
+		return nil, errors.New("issuing: 未指定模板")
+	}
+	data, daizi, year, err := is.prepare(t, req)
+	if err != nil {
+		return nil, err
+	}
+	next := 1
+	if entries, err := is.Registry.List(ctx, daizi, year); err != nil {
+		return nil, err
+	} else if len(entries) > 0 {
+		next = entries[len(entries)-1].Seq + 1
+	}
+	data["序号"] = next
+	content, err := t.Render(ctx, data, render.Options{})
+	if err != nil {
+		return nil, err
+	}
+	text, err := render.ExtractText(content, render.TextOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("issuing: preview text: %w", err)
+	}
+	return &Preview{Docx: content, Text: text, NextWenhao: archive.FormatWenhao(daizi, year, next)}, nil
+}
+
+// prepare applies the office's profile to a copy of the data and fills the
+// registry's fields for a trial render: it returns the data, the 机关代字
+// and the year of the 发文字号.
+func (is *Issuer) prepare(t *templates.Template, req Request) (map[string]any, string, int, error) {
+	data := maps.Clone(req.Data)
+	if data == nil {
+		data = map[string]any{}
+	}
+	if req.Profile != nil {
+		if err := req.Profile.Apply(t.ID, data); err != nil {
+			return nil, "", 0, err
+		}
+	}
+	daizi, _ := data["机关代字"].(string)
+	if err := archive.CheckDaizi(daizi); err != nil {
+		return nil, "", 0, err
+	}
+	year := is.now().Year()
+	if d, ok := data["成文日期"].(string); ok {
+		if tm, err := time.Parse("2006-01-02", d); err == nil {
+			year = tm.Year()
+		}
+	}
+	data["年份"], data["序号"] = year, 1
+	return data, daizi, year, nil
+}
+
 // Issue validates the data and renders a dry run first (so a bad request
 // takes no number), then allocates the next 发文字号, renders the document
 // with it, stores the content and the record, and marks the number issued.
@@ -71,23 +137,10 @@ func (is *Issuer) Issue(ctx context.Context, req Request) (*Result, error) {
 	if t == nil {
 		return nil, errors.New("issuing: 未指定模板")
 	}
-	data := maps.Clone(req.Data)
-	if req.Profile != nil {
-		if err := req.Profile.Apply(t.ID, data); err != nil {
-			return nil, err
-		}
-	}
-	daizi, _ := data["机关代字"].(string)
-	if err := archive.CheckDaizi(daizi); err != nil {
+	data, daizi, year, err := is.prepare(t, req)
+	if err != nil {
 		return nil, err
 	}
-	year := is.now().Year()
-	if d, ok := data["成文日期"].(string); ok {
-		if tm, err := time.Parse("2006-01-02", d); err == nil {
-			year = tm.Year()
-		}
-	}
-	data["年份"], data["序号"] = year, 1
 	if _, err := t.Render(ctx, data, render.Options{DryRun: true}); err != nil {
 		return nil, err // nothing allocated yet
 	}

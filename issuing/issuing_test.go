@@ -198,3 +198,43 @@ func TestLostAnswerKeepsTheDocument(t *testing.T) {
 		t.Fatalf("verify: %+v", rep.Problems)
 	}
 }
+
+// TestPreview checks that a preview shows the document with the next free
+// number and takes nothing: the number is still free afterwards.
+func TestPreview(t *testing.T) {
+	ctx := context.Background()
+	store, err := archive.OpenFileStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	is := New(store)
+	tpl, _ := templates.Builtin("监督通知书")
+	data := tpl.Example
+	p, err := is.Preview(ctx, Request{Template: tpl, Data: data, Author: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.NextWenhao != "乌司发〔2026〕1号" || !strings.Contains(p.Text, "乌司发〔2026〕1号") || !strings.Contains(p.Text, "被监督") && !strings.Contains(p.Text, "市场监督管理局") {
+		t.Fatalf("preview: next %s, text %.200s", p.NextWenhao, p.Text)
+	}
+	if es, _ := is.Registry.List(ctx, "乌司发", 2026); len(es) != 0 {
+		t.Fatalf("a preview took %d numbers", len(es))
+	}
+	res, err := is.Issue(ctx, Request{Template: tpl, Data: data, Author: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Record.Wenhao != p.NextWenhao {
+		t.Errorf("issued %s after previewing %s", res.Record.Wenhao, p.NextWenhao)
+	}
+	p2, err := is.Preview(ctx, Request{Template: tpl, Data: data})
+	if err != nil || p2.NextWenhao != "乌司发〔2026〕2号" {
+		t.Errorf("second preview: %v %v", p2, err)
+	}
+	// Bad data is refused with the field named.
+	bad := maps.Clone(data)
+	delete(bad, "标题")
+	if _, err := is.Preview(ctx, Request{Template: tpl, Data: bad}); err == nil || !strings.Contains(err.Error(), "标题") {
+		t.Errorf("preview without 标题: %v", err)
+	}
+}
