@@ -16,7 +16,7 @@ func DocOf(r *archive.Record, text string) Doc {
 	d := Doc{
 		ID: r.ID, Wenhao: r.Wenhao, Daizi: r.Daizi, Year: r.Year, Seq: r.Seq,
 		WenZhong: r.WenZhong, Category: r.Category, Issuer: r.Issuer, Unit: r.SupervisedUnit,
-		Status: r.Status, Title: r.Title, Text: text, Org: r.Org, Secrecy: r.Secrecy,
+		Status: r.Status, Title: r.Title, Text: text, Org: r.Org, Secrecy: r.Secrecy, RespondsTo: r.RespondsTo,
 	}
 	if t, err := time.Parse("2006-01-02", r.Date); err == nil {
 		d.Date = t

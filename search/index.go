@@ -15,44 +15,48 @@ import (
 
 // Doc is what the index holds of one document: its metadata and its text.
 type Doc struct {
-	ID        string    // the archive's document id
-	Wenhao    string    // 发文字号, e.g. 乌司发〔2023〕47号
-	Daizi     string    // 机关代字
-	Year      int       // year of the 发文字号
-	Seq       int       // 序号
-	WenZhong  string    // 文种
-	Category  string    // which supervision document (template id)
-	Issuer    string    // 发文机关
-	Unit      string    // 被监督单位
-	Status    string    // issued, superseded, void
-	Retention string    // 保管期限, once filed
-	Org       string    // id of the issuing office's profile (visibility)
-	Secrecy   string    // 密级; "" for an unclassified document
-	Date      time.Time // 成文日期
-	Title     string
-	Text      string // the body text, as render.ExtractText gives it
+	ID        string // the archive's document id
+	Wenhao    string // 发文字号, e.g. 乌司发〔2023〕47号
+	Daizi     string // 机关代字
+	Year      int    // year of the 发文字号
+	Seq       int    // 序号
+	WenZhong  string // 文种
+	Category  string // which supervision document (template id)
+	Issuer    string // 发文机关
+	Unit      string // 被监督单位
+	Status    string // issued, superseded, void
+	Retention string // 保管期限, once filed
+	Org       string // id of the issuing office's profile (visibility)
+	Secrecy   string // 密级; "" for an unclassified document
+	// RespondsTo is the id (or typed 发文字号) of the document this one
+	// answers: a 整改情况报告's notice.
+	RespondsTo string
+	Date       time.Time // 成文日期
+	Title      string
+	Text       string // the body text, as render.ExtractText gives it
 }
 
 // Field names in the index.
 const (
-	fText      = "text"  // title + body, bigrams with positions
-	fUni       = "uni"   // title + body, unigrams
-	fTitle     = "title" // stored for hits
-	fBody      = "body"  // stored for snippets
-	fWenhao    = "wenhao"
-	fWenhaoN   = "wenhao_norm"
-	fDaizi     = "daizi"
-	fWenZhong  = "wenzhong"
-	fCategory  = "category"
-	fIssuer    = "issuer"
-	fUnit      = "unit"
-	fStatus    = "status"
-	fRetention = "retention"
-	fOrg       = "org"
-	fSecrecy   = "secrecy"
-	fDate      = "date"
-	fYear      = "year"
-	fSeq       = "seq"
+	fText       = "text"  // title + body, bigrams with positions
+	fUni        = "uni"   // title + body, unigrams
+	fTitle      = "title" // stored for hits
+	fBody       = "body"  // stored for snippets
+	fWenhao     = "wenhao"
+	fWenhaoN    = "wenhao_norm"
+	fDaizi      = "daizi"
+	fWenZhong   = "wenzhong"
+	fCategory   = "category"
+	fIssuer     = "issuer"
+	fUnit       = "unit"
+	fStatus     = "status"
+	fRetention  = "retention"
+	fOrg        = "org"
+	fSecrecy    = "secrecy"
+	fRespondsTo = "responds_to"
+	fDate       = "date"
+	fYear       = "year"
+	fSeq        = "seq"
 )
 
 // Index is a bleve index of documents.
@@ -103,7 +107,7 @@ func newMapping() mapping.IndexMapping {
 	}
 	doc.AddFieldMappingsAt(fWenhao, kw(true))
 	doc.AddFieldMappingsAt(fWenhaoN, analysed(keywordNormAnalyzer, false))
-	for _, f := range []string{fDaizi, fWenZhong, fCategory, fIssuer, fUnit, fStatus, fRetention, fYearKw, fOrg, fSecrecy} {
+	for _, f := range []string{fDaizi, fWenZhong, fCategory, fIssuer, fUnit, fStatus, fRetention, fYearKw, fOrg, fSecrecy, fRespondsTo} {
 		doc.AddFieldMappingsAt(f, kw(false))
 	}
 	date := bleve.NewDateTimeFieldMapping()
@@ -169,7 +173,7 @@ func (d Doc) fields() map[string]any {
 		fWenhao: d.Wenhao, fWenhaoN: d.Wenhao,
 		fDaizi: d.Daizi, fWenZhong: d.WenZhong, fCategory: d.Category, fIssuer: d.Issuer,
 		fUnit: d.Unit, fStatus: d.Status, fRetention: d.Retention,
-		fOrg: orEmpty(d.Org), fSecrecy: orEmpty(d.Secrecy),
+		fOrg: orEmpty(d.Org), fSecrecy: orEmpty(d.Secrecy), fRespondsTo: d.RespondsTo,
 		fYear: float64(d.Year), fSeq: float64(d.Seq),
 	}
 	if d.Year > 0 {

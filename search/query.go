@@ -128,7 +128,7 @@ const fYearKw = "year_kw"
 // filterFields are the field prefixes of the query language.
 var filterFields = map[string]string{
 	"文号": fWenhaoN, "机关": fIssuer, "年度": fYear, "文种": fWenZhong, "单位": fUnit,
-	"状态": fStatus, "日期": fDate, "类别": fCategory, "期限": fRetention, "代字": fDaizi,
+	"状态": fStatus, "日期": fDate, "类别": fCategory, "期限": fRetention, "代字": fDaizi, "答复": fRespondsTo,
 }
 
 // clause is one element of a parsed query.

@@ -101,3 +101,23 @@ func TestRestriction(t *testing.T) {
 		t.Errorf("unit and dates: %d hits, want %d", r.Total, n)
 	}
 }
+
+// TestRespondsToFilter checks that 答复: finds the documents answering one.
+func TestRespondsToFilter(t *testing.T) {
+	ctx := context.Background()
+	x, err := OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	x.Put(ctx, Doc{ID: "n1", Title: "通知", Text: "限期整改"})
+	x.Put(ctx, Doc{ID: "r1", Title: "整改情况报告", Text: "已整改", RespondsTo: "20260305-3f2a9c0d1e4b"})
+	x.Put(ctx, Doc{ID: "r2", Title: "整改情况报告", Text: "已整改", RespondsTo: "20260305-000000000000"})
+	res, err := x.Search(ctx, Request{Query: `答复:"20260305-3f2a9c0d1e4b"`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 || res.Hits[0].ID != "r1" {
+		t.Fatalf("答复: found %d, %+v", res.Total, res.Hits)
+	}
+}
