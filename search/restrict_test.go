@@ -113,7 +113,7 @@ func TestRespondsToFilter(t *testing.T) {
 	x.Put(ctx, Doc{ID: "n1", Title: "通知", Text: "限期整改"})
 	x.Put(ctx, Doc{ID: "r1", Title: "整改情况报告", Text: "已整改", RespondsTo: "20260305-3f2a9c0d1e4b"})
 	x.Put(ctx, Doc{ID: "r2", Title: "整改情况报告", Text: "已整改", RespondsTo: "20260305-000000000000"})
-	res, err := x.Search(ctx, Request{Query: `答复:"20260305-3f2a9c0d1e4b"`})
+	res, err := x.Search(ctx, Request{Query: "答复:20260305-3f2a9c0d1e4b"})
 	if err != nil {
 		t.Fatal(err)
 	}
