@@ -116,7 +116,7 @@ func newMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fDate, date)
 	for _, f := range []string{fYear, fSeq} {
 		n := bleve.NewNumericFieldMapping()
-		n.Store = false
+		n.Store = f == fYear // hits name the document by year and id
 		n.IncludeInAll = false
 		doc.AddFieldMappingsAt(f, n)
 	}

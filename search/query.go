@@ -89,6 +89,7 @@ func (w *Restriction) query() []query.Query {
 type Hit struct {
 	ID      string    `json:"id"`
 	Wenhao  string    `json:"wenhao"`
+	Year    int       `json:"year"` // the archive's year of the document (its key)
 	Title   string    `json:"title"`
 	Date    time.Time `json:"date,omitempty"`
 	Snippet string    `json:"snippet"` // HTML: escaped text, matches in <mark>
@@ -408,7 +409,7 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		size = 200
 	}
 	req := bleve.NewSearchRequestOptions(bq, size, max(r.From, 0), false)
-	req.Fields = []string{fTitle, fBody, fWenhao, fDate}
+	req.Fields = []string{fTitle, fBody, fWenhao, fDate, fYear}
 	switch r.Sort {
 	case "", "relevance":
 		req.SortBy([]string{"-_score", "-" + fDate})
@@ -431,6 +432,9 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		hit := Hit{ID: h.ID, Score: h.Score}
 		hit.Title, _ = h.Fields[fTitle].(string)
 		hit.Wenhao, _ = h.Fields[fWenhao].(string)
+		if y, ok := h.Fields[fYear].(float64); ok {
+			hit.Year = int(y)
+		}
 		if ds, ok := h.Fields[fDate].(string); ok {
 			hit.Date, _ = time.Parse(time.RFC3339, ds)
 		}
