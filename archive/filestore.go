@@ -249,3 +249,24 @@ func (s *FileStore) List(ctx context.Context, prefix string, fn func(ObjectInfo)
 	}
 	return nil
 }
+
+// Delete implements Store. It takes the key's lock, so it never removes a
+// file in the middle of a replacement.
+func (s *FileStore) Delete(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	p, err := s.path(key)
+	if err != nil {
+		return err
+	}
+	unlock, err := s.lock(key)
+	if err != nil {
+		return fmt.Errorf("archive: delete %s: %w", key, err)
+	}
+	defer unlock()
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("archive: delete %s: %w", key, err)
+	}
+	return nil
+}

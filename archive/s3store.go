@@ -193,6 +193,19 @@ func (s *S3Store) List(ctx context.Context, prefix string, fn func(ObjectInfo) e
 	return ctx.Err()
 }
 
+// Delete implements Store.
+func (s *S3Store) Delete(ctx context.Context, key string) error {
+	if err := ValidKey(key); err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	if err := s.client.RemoveObject(ctx, s.cfg.Bucket, key, minio.RemoveObjectOptions{}); err != nil {
+		if err := s.wrap("delete", key, err); !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	return nil
+}
+
 func contentType(key string) string {
 	switch {
 	case strings.HasSuffix(key, ".json"):

@@ -54,6 +54,12 @@ type Store interface {
 	// may be empty: use Stat). An error from fn stops the listing and is
 	// returned.
 	List(ctx context.Context, prefix string, fn func(ObjectInfo) error) error
+	// Delete removes the object under key; a key with no object is not an
+	// error (as in S3). It is for short-lived state such as login
+	// sessions: documents, versions, numbers and audit events are never
+	// deleted, and where the bucket has Object Lock a retained object
+	// cannot be.
+	Delete(ctx context.Context, key string) error
 	// String names the store for messages, e.g. "file:/srv/gongwen/data".
 	String() string
 }

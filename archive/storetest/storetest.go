@@ -192,6 +192,47 @@ func Run(t *testing.T, open func(t *testing.T) archive.Store) {
 			t.Errorf("fn's error did not stop the listing: %v after %d", err, n)
 		}
 	})
+	t.Run("Delete", func(t *testing.T) {
+		s := open(t)
+		if _, err := s.Put(ctx, "sessions/a.json", []byte("a"), archive.Cond{IfNoneMatch: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Put(ctx, "sessions/b.json", []byte("b"), archive.Cond{IfNoneMatch: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Delete(ctx, "sessions/a.json"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.Get(ctx, "sessions/a.json"); !errors.Is(err, archive.ErrNotFound) {
+			t.Errorf("get after delete: %v", err)
+		}
+		var keys []string
+		s.List(ctx, "sessions/", func(o archive.ObjectInfo) error { keys = append(keys, o.Key); return nil })
+		if fmt.Sprint(keys) != "[sessions/b.json]" {
+			t.Errorf("listing after delete: %v", keys)
+		}
+		if err := s.Delete(ctx, "sessions/a.json"); err != nil {
+			t.Errorf("deleting a missing key: %v", err)
+		}
+		// The key is free again: a create succeeds, and If-Match on the
+		// deleted object fails.
+		if _, err := s.Put(ctx, "sessions/a.json", []byte("a2"), archive.Cond{IfNoneMatch: true}); err != nil {
+			t.Errorf("create after delete: %v", err)
+		}
+		for _, k := range []string{"../x", "a//b", ".gongwen-tmp-1"} {
+			if err := s.Delete(ctx, k); err == nil {
+				t.Errorf("delete of key %q accepted", k)
+			}
+		}
+		c, cancel := context.WithCancel(ctx)
+		cancel()
+		if err := s.Delete(c, "sessions/b.json"); err == nil {
+			t.Error("delete with a cancelled context succeeded")
+		}
+		if got, _, err := s.Get(ctx, "sessions/b.json"); err != nil || string(got) != "b" {
+			t.Errorf("a cancelled delete removed the object: %q %v", got, err)
+		}
+	})
 	t.Run("BadKeysRefused", func(t *testing.T) {
 		s := open(t)
 		for _, k := range []string{"", "../x", "/x", "a//b", `a\b`, "a/./b", "a/../../etc/passwd", "x/", ".gongwen-tmp-1", "a\x00b", "a\nb"} {
