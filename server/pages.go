@@ -89,8 +89,21 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, c *call) erro
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return nil
 	}
-	s.ui.render(w, http.StatusOK, "login", page(r, c, "登录", "", map[string]string{"Next": r.URL.Query().Get("next")}))
+	d := page(r, c, "登录", "", map[string]string{"Next": r.URL.Query().Get("next")})
+	d.CSRF = s.loginCSRF(w)
+	s.ui.render(w, http.StatusOK, "login", d)
 	return nil
+}
+
+// loginCookie carries the login form's CSRF token (double submit: the
+// form's hidden field must equal the cookie, which another site can
+// neither read nor set).
+const loginCookie = "gongwen_login_csrf"
+
+func (s *Server) loginCSRF(w http.ResponseWriter) string {
+	tok := newRequestID() + newRequestID()
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: tok, Path: "/login", HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode, MaxAge: 3600})
+	return tok
 }
 
 func (s *Server) loginPost(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -98,11 +111,19 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request, c *call) erro
 		return errorf(http.StatusBadRequest, "表单无法读取：%v", err)
 	}
 	next := r.PostFormValue("next")
-	u, _, err := s.login(w, r, r.PostFormValue("name"), r.PostFormValue("password"))
+	var u *auth.User
+	ck, cerr := r.Cookie(loginCookie)
+	var err error = errCSRF
+	if cerr == nil && ck.Value != "" && constantTimeEqual(ck.Value, r.PostFormValue("csrf")) {
+		u, _, err = s.login(w, r, r.PostFormValue("name"), r.PostFormValue("password"))
+	} else {
+		s.refuse(r, c, "login", errCSRF)
+	}
 	if err != nil {
 		p := problemOf(err)
 		d := page(r, c, "登录", "", map[string]string{"Next": next, "Name": r.PostFormValue("name")})
 		d.Error = p.Detail
+		d.CSRF = s.loginCSRF(w)
 		s.ui.render(w, p.Status, "login", d)
 		return nil
 	}

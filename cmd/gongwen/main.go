@@ -39,6 +39,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"serve", "启动网页服务与 API（默认 127.0.0.1:8080，存储 ./data）", runServe},
 		{"render", "用模板和数据生成公文 .docx", runRender},
 		{"templates", "列出内置模板及其字段（--json 供脚本使用）", runTemplates},
 		{"template", "模板工具：template check T.docx 检查模板错误并列出变量", runTemplate},
