@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gongwen/gongwen/archive"
+	"github.com/gongwen/gongwen/auth"
 	"github.com/gongwen/gongwen/render"
 	"github.com/gongwen/gongwen/search"
 	"github.com/gongwen/gongwen/templates"
@@ -99,6 +100,14 @@ func problemOf(err error) *Problem {
 		return &Problem{Status: http.StatusBadRequest, Title: "检索式有误", Detail: qe.Error()}
 	case errors.As(err, &he):
 		return &Problem{Status: he.status, Title: he.title, Detail: he.detail}
+	case errors.Is(err, auth.ErrNoToken):
+		return &Problem{Status: http.StatusNotFound, Title: "未找到", Detail: "没有这个 API 令牌"}
+	case errors.Is(err, auth.ErrInvalidUser), errors.Is(err, auth.ErrWeakPassword):
+		return &Problem{Status: http.StatusUnprocessableEntity, Title: "用户信息有误", Detail: err.Error()}
+	case errors.Is(err, auth.ErrExists):
+		return &Problem{Status: http.StatusConflict, Title: "已存在", Detail: err.Error()}
+	case errors.Is(err, auth.ErrForbidden):
+		return &Problem{Status: http.StatusForbidden, Title: "无权访问", Detail: err.Error()}
 	case errors.Is(err, archive.ErrNotFound):
 		return &Problem{Status: http.StatusNotFound, Title: "未找到", Detail: err.Error()}
 	case errors.Is(err, archive.ErrPrecondition):
