@@ -6,9 +6,9 @@
 // Everything lives in the archive's store, so several instances sharing a
 // bucket share users, sessions and tokens:
 //
-//	users/<name>.json            User, replaced with If-Match
-//	sessions/<sha256(token)>.json Session (the token itself is never stored)
-//	tokens/<sha256(secret)>.json  Token (the secret itself is never stored)
+//	users/<name>.json              User, replaced with If-Match
+//	sessions/<sha256(token)>.json  Session (the token itself is never stored)
+//	tokens/<sha256(secret)>.json   Token (the secret itself is never stored)
 package auth
 
 import (

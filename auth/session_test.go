@@ -123,10 +123,11 @@ func TestSessionsDeleteUserAndPrune(t *testing.T) {
 	ss := NewSessions(s, time.Hour)
 	ss.now = clk.now
 	z1, _, _ := ss.Create(ctx, "zhangsan", "a")
+	clk.add(time.Second)
 	z2, _, _ := ss.Create(ctx, "zhangsan", "b")
 	l1, _, _ := ss.Create(ctx, "lisi", "c")
-	if list, err := ss.List(ctx, "zhangsan"); err != nil || len(list) != 2 || list[0].RemoteAddr != "a" {
-		t.Errorf("list: %v %v", list, err)
+	if list, err := ss.List(ctx, "zhangsan"); err != nil || len(list) != 2 || list[0].RemoteAddr != "a" || list[1].RemoteAddr != "b" {
+		t.Errorf("list, oldest first: %+v %v", list, err)
 	}
 	if list, _ := ss.List(ctx, ""); len(list) != 3 {
 		t.Errorf("all sessions: %d", len(list))
@@ -146,7 +147,7 @@ func TestSessionsDeleteUserAndPrune(t *testing.T) {
 
 	clk.add(30 * time.Minute)
 	l2, _, _ := ss.Create(ctx, "lisi", "d")
-	clk.add(31 * time.Minute) // l1 expired, l2 not
+	clk.add(30 * time.Minute) // l1 expired, l2 not
 	s.Put(ctx, "sessions/garbage.json", []byte("{not json"), archive.Cond{})
 	n, err = ss.Prune(ctx)
 	if err != nil || n != 2 {

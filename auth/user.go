@@ -79,7 +79,7 @@ func (s Scope) check() []string {
 
 // User is a person who signs in. Stored at users/<name>.json.
 type User struct {
-	Name               string    `json:"name"`                           // login name: [a-z0-9._-], 2–32
+	Name               string    `json:"name"`                           // login name: [a-z0-9._-], 2–32, beginning with a letter or digit
 	DisplayName        string    `json:"display_name"`                   // 姓名
 	Org                string    `json:"org"`                            // archive.Profile id of their 机关 ("" only for an admin)
 	Role               Role      `json:"role"`                           // what they do
@@ -188,18 +188,12 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-var nameRe = regexp.MustCompile(`^[a-z0-9._-]{2,32}$`)
+// nameRe: login names begin with a letter or digit, so none can name a
+// reserved or hidden key.
+var nameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)
 
 // normName folds what a person types as a login name to the stored form.
 func normName(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
-
-// checkName validates a login name.
-func checkName(name string) error {
-	if !nameRe.MatchString(name) {
-		return fmt.Errorf("%w：用户名“%s”应为 2–32 个小写字母、数字或“. _ -”", ErrInvalidUser, name)
-	}
-	return nil
-}
 
 // normalise folds what was typed into the stored form.
 func (u *User) normalise() {
@@ -223,7 +217,7 @@ func (u *User) normalise() {
 func (u *User) check() error {
 	var probs []string
 	if !nameRe.MatchString(u.Name) {
-		probs = append(probs, fmt.Sprintf("用户名“%s”应为 2–32 个小写字母、数字或“. _ -”", u.Name))
+		probs = append(probs, fmt.Sprintf("用户名“%s”应为 2–32 个小写字母、数字或“. _ -”，以字母或数字开头", u.Name))
 	}
 	if !u.Role.Valid() {
 		probs = append(probs, fmt.Sprintf("未知的角色“%s”（可选：起草人、档案员、评查人、管理员）", u.Role))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -198,6 +199,8 @@ func (us *Users) List(ctx context.Context) ([]*User, error) {
 func (us *Users) Update(ctx context.Context, name string, change func(*User) error) (*User, error) {
 	return us.update(ctx, normName(name), func(u *User) error {
 		before := *u
+		before.Scope.Orgs = slices.Clone(u.Scope.Orgs) // change may edit the slices in place
+		before.Scope.Units = slices.Clone(u.Scope.Units)
 		if err := change(u); err != nil {
 			return err
 		}
@@ -212,7 +215,7 @@ func (us *Users) Update(ctx context.Context, name string, change func(*User) err
 		if err := u.check(); err != nil {
 			return err
 		}
-		if u.Org != before.Org || strings.Join(u.Scope.Orgs, "\x00") != strings.Join(before.Scope.Orgs, "\x00") {
+		if u.Org != before.Org || !slices.Equal(u.Scope.Orgs, before.Scope.Orgs) {
 			if err := us.checkOrgs(ctx, u); err != nil {
 				return err
 			}

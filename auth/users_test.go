@@ -108,7 +108,7 @@ func TestUsersCreateRefusals(t *testing.T) {
 		{User{Name: "wang", Role: RoleDrafter, Org: "wlmq-sfj"}, "short", ErrWeakPassword, "至少需要 10 个字符"},
 		{User{Name: "wang", Role: RoleDrafter, Org: "wlmq-sfj", Clearance: "特级"}, goodPassword, ErrInvalidUser, "未知的密级“特级”"},
 		// Several problems are listed together.
-		{User{Name: "W", Role: "x"}, goodPassword, ErrInvalidUser, "用户名“w”应为 2–32 个小写字母、数字或“. _ -”；未知的角色“x”"},
+		{User{Name: "W", Role: "x"}, goodPassword, ErrInvalidUser, "用户名“w”应为 2–32 个小写字母、数字或“. _ -”，以字母或数字开头；未知的角色“x”"},
 	}
 	for _, c := range cases {
 		u := c.u

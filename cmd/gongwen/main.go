@@ -52,6 +52,8 @@ func commands() []command {
 		{"search", "全文检索：search 案卷评查 [--year 2023] [--type 通知] [--json]", runSearch},
 		{"reindex", "从存储重建检索索引", runReindex},
 		{"verify", "重新计算每个版本的哈希，核对记录、内容与文号登记", runVerify},
+		{"user", "用户管理：user add 用户名 --role 起草人 --org 机关ID | list | set | passwd | disable | enable", runUser},
+		{"audit", "审计日志：audit [--from 日期 --to 日期 --actor 用户 --action 操作 --json]", runAudit},
 	}
 }
 
