@@ -198,8 +198,8 @@ func TestDue(t *testing.T) {
 func TestMissingYearIsAnError(t *testing.T) {
 	cal := Builtin()
 	for _, c := range []struct{ rule, start string }{
-		{"30日内", "2026-12-20"},      // ends 19 January 2027
-		{"10个工作日内", "2026-12-24"},   // runs into 2027
+		{"30日内", "2026-12-20"},       // ends 19 January 2027
+		{"10个工作日内", "2026-12-24"},    // runs into 2027
 		{"自收到之日起10日内", "2024-05-01"}, // 2024 is not embedded
 	} {
 		r, _ := ParseRule(c.rule)
