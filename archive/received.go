@@ -21,7 +21,8 @@ func (d *Documents) SetReceived(ctx context.Context, year int, id, date string) 
 		if t.Format("2006-01-02") != date {
 			return nil, fmt.Errorf("送达日期“%s”无效：请写成 2026-03-06", date)
 		}
-		if today := d.now().Format("2006-01-02"); date > today {
+		// Today in China (UTC+8), whatever the server's zone.
+		if today := d.now().In(time.FixedZone("CST", 8*60*60)).Format("2006-01-02"); date > today {
 			return nil, fmt.Errorf("送达日期 %s 晚于今天（%s）", date, today)
 		}
 	}

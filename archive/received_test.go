@@ -28,7 +28,7 @@ func TestSetReceived(t *testing.T) {
 	if err != nil || back.Received != "2026-03-06" {
 		t.Fatalf("stored: %v %q", err, back.Received)
 	}
-	tomorrow := time.Now().AddDate(0, 0, 1).Format("2006-01-02")
+	tomorrow := time.Now().In(time.FixedZone("CST", 8*60*60)).AddDate(0, 0, 1).Format("2006-01-02") // in China
 	for date, want := range map[string]string{
 		"2026-03-04": "早于其成文日期 2026-03-05",
 		"2026-3-6":   "无效",

@@ -22,17 +22,22 @@ func DateOf(t time.Time) Date {
 	return Date{y, m, d}
 }
 
-// Today returns the current day in the local time zone.
-func Today() Date { return DateOf(time.Now()) }
+// China is the zone every 期间 is counted in: China Standard Time, UTC+8,
+// without daylight saving.
+func China() *time.Location { return time.FixedZone("CST", 8*60*60) }
 
-// time returns the day as midnight UTC, for arithmetic.
-func (d Date) time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+// Today returns the current day in China, whatever the machine's zone: a
+// server kept on UTC would otherwise still be on yesterday until 08:00.
+func Today() Date { return DateOf(time.Now().In(China())) }
+
+// Time returns the day's midnight in UTC.
+func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
 
 // IsZero reports whether d is the zero Date.
 func (d Date) IsZero() bool { return d == Date{} }
 
 // AddDays returns the day n days after d (before, when n is negative).
-func (d Date) AddDays(n int) Date { return DateOf(d.time().AddDate(0, 0, n)) }
+func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }
 
 // AddMonths returns the corresponding day n months after d; where the
 // month has no such day, its last day (民法典 第二百零二条).
@@ -43,7 +48,7 @@ func (d Date) AddMonths(n int) Date {
 }
 
 // Sub returns the number of days from e to d (d − e).
-func (d Date) Sub(e Date) int { return int(d.time().Sub(e.time()).Hours() / 24) }
+func (d Date) Sub(e Date) int { return int(d.Time().Sub(e.Time()).Hours() / 24) }
 
 // Before reports whether d is earlier than e.
 func (d Date) Before(e Date) bool { return d.Sub(e) < 0 }
@@ -52,7 +57,7 @@ func (d Date) Before(e Date) bool { return d.Sub(e) < 0 }
 func (d Date) After(e Date) bool { return d.Sub(e) > 0 }
 
 // Weekday returns the day of the week.
-func (d Date) Weekday() time.Weekday { return d.time().Weekday() }
+func (d Date) Weekday() time.Weekday { return d.Time().Weekday() }
 
 // String writes the ISO form, 2026-03-05 ("" for the zero Date).
 func (d Date) String() string {
@@ -119,7 +124,7 @@ func ParseDate(s string) (Date, error) {
 // makeDate checks that year, month and day name a real day.
 func makeDate(text string, y, mo, dd int) (Date, error) {
 	d := Date{y, time.Month(mo), dd}
-	if y < 1900 || y > 2200 || mo < 1 || mo > 12 || dd < 1 || DateOf(d.time()) != d {
+	if y < 1900 || y > 2200 || mo < 1 || mo > 12 || dd < 1 || DateOf(d.Time()) != d {
 		return Date{}, fmt.Errorf("日期“%s”不存在", text)
 	}
 	return d, nil
