@@ -88,6 +88,14 @@ func TestEmbeddedYearsMatchTheNotices(t *testing.T) {
 			}
 		}
 	}
+	// 261 weekdays in each year, less the holidays on weekdays (18 in 2025,
+	// 19 in 2026), plus the make-up days (5 and 6), counted by hand from
+	// the notices.
+	for year, want := range map[int]int{2025: 248, 2026: 248} {
+		if n, err := cal.WorkdaysIn(year); err != nil || n != want {
+			t.Errorf("%d has %d working days (%v), want %d", year, n, err, want)
+		}
+	}
 	for _, c := range []struct {
 		d    string
 		kind DayKind

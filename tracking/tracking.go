@@ -149,18 +149,19 @@ func TermOf(r *archive.Record, cal *deadline.Calendar) (Term, error) {
 
 // Query selects the documents to track.
 type Query struct {
-	Org  string // the issuing office's profile id (archive.Record.Org); "" for all
-	Unit string // 被监督单位, exactly as recorded; "" for all
+	Org  string `json:"org,omitempty"`  // the issuing office's profile id (archive.Record.Org); "" for all
+	Unit string `json:"unit,omitempty"` // 被监督单位, exactly as recorded; "" for all
 	// From and To bound the documents' 成文日期, both included; a zero
 	// Date leaves that side open.
-	From, To deadline.Date
+	From deadline.Date `json:"from,omitzero"`
+	To   deadline.Date `json:"to,omitzero"`
 	// Today is the day states are judged on; zero means deadline.Today(),
 	// today in China.
-	Today deadline.Date
+	Today deadline.Date `json:"today,omitzero"`
 	// Within is how many days ahead an unanswered document counts as due
 	// soon: due from Today to Today+Within, both included. Zero marks only
 	// those due today; a negative value marks none.
-	Within int
+	Within int `json:"within"`
 }
 
 // Answer is a 整改情况报告 answering a tracked document.
@@ -184,9 +185,9 @@ type Item struct {
 	// Term is the 整改期限 as typed; Rule how it was read.
 	Term      string        `json:"term"`
 	Rule      string        `json:"rule,omitempty"`
-	Start     deadline.Date `json:"start,omitempty"`
+	Start     deadline.Date `json:"start,omitzero"`
 	StartFrom string        `json:"start_from,omitempty"` // which date Start is
-	Due       deadline.Date `json:"due,omitempty"`        // zero when unknown
+	Due       deadline.Date `json:"due,omitzero"`         // zero when unknown
 	DueNote   string        `json:"due_note,omitempty"`   // why the last day moved
 	State     State         `json:"state"`
 	// DaysLeft is Due − Today for an unanswered document (negative when
@@ -247,8 +248,8 @@ func (c *Counts) add(s State) {
 
 // Report is the result of List.
 type Report struct {
-	Query  Query         `json:"-"`
-	Today  deadline.Date `json:"today"`
+	Query  Query         `json:"query"` // as asked, Today filled in
+	Today  deadline.Date `json:"today"` // the day states were judged on
 	Items  []Item        `json:"items"` // by state (States order), then due day, then 发文字号
 	Counts Counts        `json:"counts"`
 }
@@ -289,6 +290,7 @@ func List(ctx context.Context, docs *archive.Documents, cal *deadline.Calendar, 
 	if err != nil {
 		return nil, fmt.Errorf("tracking: 读取文件记录：%w", err)
 	}
+	q.Today = today
 	rep := &Report{Query: q, Today: today, Items: make([]Item, 0, len(notices))}
 	for _, r := range notices {
 		it := item(r, cal, today, q.Within, answersOf(r, answers))
