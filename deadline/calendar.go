@@ -75,6 +75,7 @@ func (k DayKind) Working() bool { return k == Workday || k == MakeupWorkday }
 // no holiday arrangement for. Working days are never guessed.
 type MissingYearError struct{ Year int }
 
+// Error names the year and says how an administrator enters it.
 func (e *MissingYearError) Error() string {
 	return fmt.Sprintf("节假日安排中没有%d年的数据，无法确定哪些日子是工作日；国务院办公厅公布该年节假日安排后，请管理员用 gongwen calendar set %d.json 录入", e.Year, e.Year)
 }
@@ -272,6 +273,8 @@ type YearError struct {
 	Problems []string // one sentence per problem, in Chinese
 }
 
+// Error lists the problems after the file's name, one on a line when
+// there are several.
 func (e *YearError) Error() string {
 	if len(e.Problems) == 1 {
 		return fmt.Sprintf("节假日文件 %s 有误：%s", e.Name, e.Problems[0])
