@@ -23,7 +23,11 @@ func TestRoleMatrix(t *testing.T) {
 	ctx := context.Background()
 	doc := e.issue("wlmq-drafter", "监督通知书", func(d map[string]any) { d["监督事项"] = "共同检索词甲乙" })
 	other := e.issue("klmy-drafter", "建议书", func(d map[string]any) { delete(d, "机关代字"); d["监督事项"] = "共同检索词甲乙" })
-	secret := e.issue("root", "决定书", func(d map[string]any) { d["密级"] = "秘密"; d["保密期限"] = "1年"; d["监督事项"] = "共同检索词甲乙" })
+	secret := e.issue("root", "决定书", func(d map[string]any) {
+		d["密级"] = "秘密"
+		d["保密期限"] = "1年"
+		d["监督事项"] = "共同检索词甲乙"
+	})
 
 	vars := map[string]string{
 		"{year}": fmt.Sprint(doc.Year), "{id}": doc.ID, "{n}": "1", "{template}": "监督通知书", "{name}": "wlmq-drafter",

@@ -1,7 +1,6 @@
 package server
 
 import (
-
 	"fmt"
 	"net/http"
 	"net/url"
@@ -762,4 +761,3 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, c *call) erro
 	s.ui.render(w, http.StatusOK, "audit", page(r, c, "审计日志", "/audit", ad))
 	return nil
 }
-

@@ -54,6 +54,9 @@ func commands() []command {
 		{"verify", "重新计算每个版本的哈希，核对记录、内容与文号登记", runVerify},
 		{"user", "用户管理：user add 用户名 --role 起草人 --org 机关ID | list | set | passwd | disable | enable", runUser},
 		{"audit", "审计日志：audit [--from 日期 --to 日期 --actor 用户 --action 操作 --json]", runAudit},
+		{"overdue", "督办：overdue [--org 机关ID] [--unit 被监督单位] [--from D --to D] [--within 7] 列出整改期限与答复情况", runOverdue},
+		{"received", "登记送达日期：received --wenhao 乌司发〔2026〕48号 --date 2026-03-06", runReceived},
+		{"calendar", "节假日安排：calendar show [年份] | set 年份.json", runCalendar},
 	}
 }
 
