@@ -49,6 +49,7 @@ func (s *Server) pageRoutes() []route {
 		{method: "POST", path: "/users/{name}", perm: auth.PermManageUsers, h: s.userPost, limit: maxFormBytes},
 
 		{method: "GET", path: "/audit", perm: auth.PermAudit, h: s.auditPage},
+		{method: "GET", path: "/tracking", perm: auth.PermRead, h: s.trackingPage},
 	}
 }
 

@@ -432,3 +432,36 @@ func TestGracefulShutdown(t *testing.T) {
 }
 
 func netListen() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
+
+// TestTrackingPage checks the 督办 listing: a notice answered by a
+// 整改情况报告, and office isolation.
+func TestTrackingPage(t *testing.T) {
+	e := newEnv(t)
+	notice := e.issue("wlmq-drafter", "监督通知书", nil)
+	e.issue("wlmq-drafter", "整改情况报告", func(d map[string]any) {
+		delete(d, "机关代字")
+		d["答复文件"] = notice.Wenhao
+		d["成文日期"], d["印发日期"] = "2026-03-20", "2026-03-20"
+	})
+	resp, b := e.do("wlmq-archivist", "GET", "/api/v1/tracking?today=2026-06-01", nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("tracking: %d %s", resp.StatusCode, b)
+	}
+	rep := decode(t, b)
+	items := rep["items"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["state"] != "on_time" {
+		t.Fatalf("tracking items: %s", b)
+	}
+	resp, b = e.do("klmy-archivist", "GET", "/api/v1/tracking?today=2026-06-01", nil)
+	if resp.StatusCode != 200 || len(decode(t, b)["items"].([]any)) != 0 {
+		t.Errorf("another office sees: %d %s", resp.StatusCode, b)
+	}
+	resp, _ = e.do("klmy-archivist", "GET", "/api/v1/tracking?org=wlmq", nil)
+	if resp.StatusCode != 403 {
+		t.Errorf("another office's 督办 by org=: %d, want 403", resp.StatusCode)
+	}
+	resp, b = e.do("wlmq-drafter", "GET", "/tracking?today=2026-06-01", nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "按期答复") {
+		t.Errorf("督办 page: %d", resp.StatusCode)
+	}
+}
