@@ -5,7 +5,8 @@
 #   python3-docxtpl, python3-docx  differential test against docxtpl
 #   libreoffice-writer-nogui       .docx -> PDF layout test (22 lines x 28)
 #   poppler-utils                  pdftotext, to read that PDF
-#   fonts-noto-cjk                 Chinese glyphs for LibreOffice
+#   fonts-noto-cjk                 Chinese glyphs for LibreOffice and chromium
+#   chromium                       the browser tests of the web UI (chromedp)
 # A test whose tool cannot be had skips and says why; everything else runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,7 @@ need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if ((${#need[@]})); then
 	sudo=""
 	[ "$(id -u)" = 0 ] || sudo="sudo"
