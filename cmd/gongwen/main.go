@@ -7,6 +7,8 @@
 //	gongwen templates [--json]
 //	gongwen template check T.docx [--json]
 //	gongwen text FILE.docx
+//	gongwen export --query "限期整改 年度:2026" --out bundle.zip
+//	gongwen verify-bundle bundle.zip
 //
 // Each subcommand parses its flags and calls the packages that do the work;
 // none holds business logic of its own.
@@ -51,6 +53,8 @@ func commands() []command {
 		{"search", "全文检索：search 案卷评查 [--year 2023] [--type 通知] [--json]", runSearch},
 		{"reindex", "从存储重建检索索引", runReindex},
 		{"verify", "重新计算每个版本的哈希，核对记录、内容与文号登记", runVerify},
+		{"export", "导出评查文件包（BagIt zip）：export --query 检索式 --out bundle.zip", runExport},
+		{"verify-bundle", "校验文件包：是否完整、每个文件的摘要是否一致", runVerifyBundle},
 	}
 }
 
@@ -101,7 +105,7 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "gongwen — 行政执法监督公文的生成、归档与检索")
 	fmt.Fprintln(w, "\n用法：gongwen <命令> [参数]\n\n命令：")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\n示例：\n  gongwen render --template 监督通知书 --example --out 监督通知书.docx\n  gongwen render --template 监督通知书 --data notice.json --out notice.docx")
 }
