@@ -3,13 +3,18 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gongwen/gongwen/bundle"
 )
 
 // TestExportAndVerifyBundle is the proof: a bundle written and
@@ -152,5 +157,37 @@ func TestExportAndVerifyBundle(t *testing.T) {
 	}
 	if code, _, errs := gongwen(t, "verify-bundle", filepath.Join(dir, "office.json")); code != 1 || !strings.Contains(errs, "不是有效的 zip") {
 		t.Errorf("not a zip: exit %d %s", code, errs)
+	}
+}
+
+// TestWriteBundleLeavesNoHalfBag: a write that fails midway, or writes
+// something that is not a valid bag, leaves neither the output nor a
+// temporary file.
+func TestWriteBundleLeavesNoHalfBag(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "b.zip")
+	for name, write := range map[string]func(io.Writer) (*bundle.Summary, error){
+		"failed": func(w io.Writer) (*bundle.Summary, error) {
+			w.Write([]byte("PK\x03\x04 half a zip"))
+			return nil, errors.New("存储不可用")
+		},
+		"cancelled": func(w io.Writer) (*bundle.Summary, error) {
+			w.Write([]byte("PK\x03\x04"))
+			return nil, context.Canceled
+		},
+		"not a bag": func(w io.Writer) (*bundle.Summary, error) {
+			zw := zip.NewWriter(w)
+			f, _ := zw.Create("x/data/a.txt")
+			f.Write([]byte("a"))
+			return &bundle.Summary{}, zw.Close()
+		},
+	} {
+		_, err := writeBundle(context.Background(), out, false, write, nil)
+		if err == nil || !strings.Contains(err.Error(), "未生成 "+out) {
+			t.Errorf("%s: err %v", name, err)
+		}
+		if left, _ := os.ReadDir(dir); len(left) != 0 {
+			t.Errorf("%s: left %v", name, left)
+		}
 	}
 }
