@@ -7,6 +7,8 @@
 //	gongwen templates [--json]
 //	gongwen template check T.docx [--json]
 //	gongwen text FILE.docx
+//	gongwen export --query "限期整改 年度:2026" --out bundle.zip
+//	gongwen verify-bundle bundle.zip
 //
 // Each subcommand parses its flags and calls the packages that do the work;
 // none holds business logic of its own.
@@ -57,6 +59,8 @@ func commands() []command {
 		{"overdue", "督办：overdue [--org 机关ID] [--unit 被监督单位] [--from D --to D] [--within 7] 列出整改期限与答复情况", runOverdue},
 		{"received", "登记送达日期：received --wenhao 乌司发〔2026〕48号 --date 2026-03-06", runReceived},
 		{"calendar", "节假日安排：calendar show [年份] | set 年份.json", runCalendar},
+		{"export", "导出评查文件包（BagIt zip）：export --query 检索式 --out bundle.zip", runExport},
+		{"verify-bundle", "校验文件包：是否完整、每个文件的摘要是否一致", runVerifyBundle},
 	}
 }
 
@@ -107,7 +111,7 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "gongwen — 行政执法监督公文的生成、归档与检索")
 	fmt.Fprintln(w, "\n用法：gongwen <命令> [参数]\n\n命令：")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\n示例：\n  gongwen render --template 监督通知书 --example --out 监督通知书.docx\n  gongwen render --template 监督通知书 --data notice.json --out notice.docx")
 }
