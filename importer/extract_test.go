@@ -299,3 +299,16 @@ func TestExtractRefusals(t *testing.T) {
 		t.Errorf("title from the file name: %v %+v", err, m)
 	}
 }
+
+// TestExtractNoMainTo: a document without 主送 whose body opens with a
+// line ending in a colon has no 主送 read into it.
+func TestExtractNoMainTo(t *testing.T) {
+	text := "乌鲁木齐市司法局公告\n乌司发〔2023〕9号\n乌鲁木齐市司法局关于行政执法人员资格清理结果的公告\n根据有关规定，现将清理结果公告如下：\n一、注销执法证件12件。\n乌鲁木齐市司法局\n2023年9月1日\n"
+	m, err := importer.Extract("公告.txt", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.MainTo != "" || m.Title != "乌鲁木齐市司法局关于行政执法人员资格清理结果的公告" || m.WenZhong != "公告" || m.Date != "2023-09-01" {
+		t.Errorf("%+v", m)
+	}
+}

@@ -328,6 +328,9 @@ func (d *doc) findMainTo() {
 			if strings.ContainsAny(l.fold, "。;!?") || strings.HasPrefix(l.text, "附件") || len(parts) == 3 {
 				break
 			}
+			if sentenceOpening(l.text) {
+				break
+			}
 			parts = append(parts, l)
 			if strings.HasSuffix(l.fold, ":") {
 				d.mainTo = parts[0].n - 1
@@ -343,7 +346,7 @@ func (d *doc) findMainTo() {
 			if l.blank() || d.isLabelLine(l) || !strings.HasSuffix(l.fold, ":") {
 				continue
 			}
-			if strings.ContainsAny(l.fold, "。;!?") || strings.HasPrefix(l.text, "附件") || strings.HasPrefix(l.text, "抄送") || strings.Contains(l.fold, "签发人") {
+			if strings.ContainsAny(l.fold, "。;!?") || strings.HasPrefix(l.text, "附件") || strings.HasPrefix(l.text, "抄送") || strings.Contains(l.fold, "签发人") || sentenceOpening(l.text) {
 				break
 			}
 			d.mainTo = j
@@ -360,6 +363,20 @@ func (d *doc) findMainTo() {
 		}
 	}
 	d.m.warn("未找到主送机关（公告、纪要、方案等可以没有主送机关）")
+}
+
+// sentenceOpening reports a line of the body that ends with a colon but is
+// no 主送: "现将有关事项通知如下：", "根据……，现公告如下：".
+func sentenceOpening(s string) bool {
+	if strings.Contains(s, "如下") {
+		return true
+	}
+	for _, w := range []string{"根据", "按照", "依据", "为了", "为做好", "为进一步", "为加强", "为贯彻", "为落实", "经研究", "经审查", "经查", "现将", "现就", "特此", "关于"} {
+		if strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // findTitleAboveMainTo finds a title without 关于 on the lines above the
