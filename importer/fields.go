@@ -24,9 +24,10 @@ import (
 
 // line is one line of the document's text.
 type line struct {
-	n    int    // 1-based line number in the extracted text
-	text string // as written, trimmed, converter artefacts removed
-	fold string // text with full-width ASCII folded and white space made plain, for matching
+	n     int    // 1-based line number in the extracted text
+	text  string // as written, trimmed, converter artefacts removed
+	fold  string // text with full-width ASCII folded and white space made plain, for matching
+	label bool   // a labelled field of a web copy's information block ("发文字号: …")
 }
 
 func (l line) blank() bool { return l.fold == "" }
@@ -44,7 +45,8 @@ var (
 	mainToRe = regexp.MustCompile(`^主\s*送(?:机关)?\s*:`)
 
 	// labelRe finds the labelled fields of a web copy's information block.
-	labelRe = regexp.MustCompile(`(索引号|主题分类|发文机关|发布机构|成文日期|发文日期|发文字号|文号|签发人|标题|名称|发布日期|生效日期|浏览次数|信息来源|来源|公开方式|有效性|主题词|时效)\s*:`)
+	labelRe      = regexp.MustCompile(`(` + labelNames + `)\s*:`)
+	labelStartRe = regexp.MustCompile(`^(?:` + labelNames + `)\s*:`)
 
 	digitDateRe = regexp.MustCompile(`([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日`)
 	hanDateRe   = regexp.MustCompile(`([〇○零O0一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日`)
@@ -53,6 +55,9 @@ var (
 	// titleSuffixRe is a trailing parenthesised note of a title: （试行）, （征求意见稿）.
 	titleSuffixRe = regexp.MustCompile(`[(（][^()（）]{1,8}[)）]$`)
 )
+
+// labelNames are the labels of a web copy's information block.
+const labelNames = `索引号|主题分类|发文机关|发布机构|成文日期|发文日期|发文字号|文号|签发人|标题|名称|发布日期|生效日期|浏览次数|信息来源|来源|公开方式|有效性|主题词|时效`
 
 // wenzhongEndings maps how a title ends to its 文种, longest first: the
 // 15 文种 of 《党政机关公文处理工作条例》, the supervision documents named
@@ -105,7 +110,8 @@ func splitLines(text string) []line {
 	ls := make([]line, len(raw))
 	for i, r := range raw {
 		t := trimSpace(artefactRe.ReplaceAllString(r, ""))
-		ls[i] = line{n: i + 1, text: t, fold: strings.TrimSpace(foldText(t))}
+		f := strings.TrimSpace(foldText(t))
+		ls[i] = line{n: i + 1, text: t, fold: f, label: labelStartRe.MatchString(f)}
 	}
 	return ls
 }
@@ -168,10 +174,10 @@ func (d *doc) headEnd() int {
 func (d *doc) readLabels() {
 	for i := 0; i < len(d.ls) && i < 25; i++ {
 		l := d.ls[i]
-		locs := labelRe.FindAllStringSubmatchIndex(l.fold, -1)
-		if len(locs) == 0 || locs[0][0] != 0 {
+		if !l.label {
 			continue
 		}
+		locs := labelRe.FindAllStringSubmatchIndex(l.fold, -1)
 		for k, loc := range locs {
 			end := len(l.fold)
 			if k+1 < len(locs) {
@@ -186,14 +192,14 @@ func (d *doc) readLabels() {
 	}
 }
 
-func (d *doc) isLabelLine(l line) bool {
-	loc := labelRe.FindStringIndex(l.fold)
-	return loc != nil && loc[0] == 0
-}
+func (d *doc) isLabelLine(l line) bool { return l.label }
 
 // numberLine reports whether a line holds a 发文字号 and nothing else but
 // white space and the 签发人 of an upward document.
 func (d *doc) numberLine(l line) (match []string, ok bool) {
+	if !strings.Contains(l.fold, "号") || utf8.RuneCountInString(l.fold) > 80 {
+		return nil, false
+	}
 	rest := signerRe.ReplaceAllString(l.fold, "")
 	loc := numberRe.FindStringSubmatchIndex(rest)
 	if loc == nil || strings.TrimSpace(rest[:loc[0]]+rest[loc[1]:]) != "" {
@@ -446,6 +452,9 @@ func (d *doc) findWenhao() {
 	default:
 		var quoted []string
 		for _, l := range d.ls {
+			if !strings.Contains(l.fold, "号") {
+				continue
+			}
 			for _, m := range numberRe.FindAllStringSubmatch(l.fold, -1) {
 				if dz, y, s, ok := parseNumber(m); ok && len(quoted) < 3 {
 					quoted = append(quoted, archive.FormatWenhao(dz, y, s))
@@ -507,6 +516,9 @@ func signerNames(s string) string {
 // numerals (二〇二三年三月五日) that makes up the whole of s, spaces
 // aside.
 func dateOf(s string) (string, time.Time, bool) {
+	if len(s) > 64 { // 二〇二三年十二月三十一日 is 36 bytes; a longer line is no date alone
+		return "", time.Time{}, false
+	}
 	s = strings.Join(strings.Fields(s), "")
 	if m := digitDateRe.FindStringSubmatch(s); m != nil && m[0] == s {
 		y, _ := strconv.Atoi(m[1])
