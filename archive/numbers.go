@@ -206,12 +206,21 @@ func (r *Registry) List(ctx context.Context, daizi string, year int) ([]*NumberE
 	return out, nil
 }
 
-// Gaps returns the sequence numbers below the highest that have no entry.
-// Allocation never leaves one; a gap means an entry was lost or removed.
+// Gaps returns the sequence numbers below the highest that have no entry
+// and are not explained by an import. Allocation never leaves one; a gap
+// means an entry was lost or removed. Numbers below an imported entry are
+// explained: that document numbered them before gongwen kept the series,
+// and the documents that used them need not all be imported. entries are
+// ordered by sequence number.
 func Gaps(entries []*NumberEntry) []int {
 	var gaps []int
 	next := 1
 	for _, e := range entries {
+		if e.Status == NumberImported {
+			next = e.Seq + 1
+			gaps = gaps[:0]
+			continue
+		}
 		for ; next < e.Seq; next++ {
 			gaps = append(gaps, next)
 		}
@@ -220,18 +229,41 @@ func Gaps(entries []*NumberEntry) []int {
 	return gaps
 }
 
-var wenhaoRe = regexp.MustCompile(`^\s*(.+?)\s*[〔\[【(（]\s*([0-9]{4})\s*[〕\]】)）]\s*第?0*([1-9][0-9]*)\s*号\s*$`)
+var wenhaoRe = regexp.MustCompile(`^\s*(.+?)\s*(?:[〔\[【(﹝〖]\s*([0-9]{4})\s*[〕\]】)﹞〗]|([0-9]{4})\s*年)\s*第?\s*0*([1-9][0-9]*)\s*号\s*$`)
 
-// ParseWenhao reads a 发文字号 in the forms people type (〔〕, [], 【】, ()
-// or （） around the year; 第 and leading zeros tolerated) into its parts.
+// ParseWenhao reads a 发文字号 in the forms people type into its parts:
+// 〔〕, [], 【】, (), ﹝﹞ or 〖〗 around the year, or the year followed by 年
+// (乌司发2023年47号); full-width or half-width brackets and digits; 第 and
+// leading zeros tolerated. FormatWenhao writes the normal form.
 func ParseWenhao(s string) (daizi string, year, seq int, err error) {
-	m := wenhaoRe.FindStringSubmatch(s)
+	m := wenhaoRe.FindStringSubmatch(foldWidth(s))
 	if m == nil {
 		return "", 0, 0, refusef("“%s”不是发文字号（应如 乌司发〔2026〕48号）", s)
 	}
-	year, _ = strconv.Atoi(m[2])
-	seq, _ = strconv.Atoi(m[3])
+	y := m[2]
+	if y == "" {
+		y = m[3]
+	}
+	year, _ = strconv.Atoi(y)
+	seq, err = strconv.Atoi(m[4])
+	if err != nil || seq > 999999 {
+		return "", 0, 0, fmt.Errorf("“%s”的序号 %s 无效", s, m[4])
+	}
 	return m[1], year, seq, CheckDaizi(m[1])
+}
+
+// foldWidth maps full-width ASCII forms (Ａ, ２, （, ［) to their ASCII
+// letters and the ideographic space to a space.
+func foldWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			return r - 0xFEE0
+		case r == '\u3000':
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // Lookup finds the registry entry of a 发文字号 typed by a person.

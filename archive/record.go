@@ -21,15 +21,43 @@ const (
 	StatusVoid       = "void"       // 作废
 )
 
-// Version is one immutable stored version of a document's .docx.
+// File formats of stored versions (Version.Format).
+const (
+	FormatDocx = "docx" // WordprocessingML; every issued document
+	FormatText = "txt"  // plain text, as imported (UTF-8, GB18030/GBK or UTF-16: see doctext)
+)
+
+// Version is one immutable stored version of a document: its .docx, or
+// for an imported past document possibly a .txt.
 type Version struct {
 	N      int       `json:"n"`      // 1, 2, …
-	Key    string    `json:"key"`    // documents/<year>/<id>/v<n>.docx
+	Key    string    `json:"key"`    // documents/<year>/<id>/v<n>.<format>
 	SHA256 string    `json:"sha256"` // hex SHA-256 of the content
 	Size   int64     `json:"size"`
 	Time   time.Time `json:"time"`
 	Author string    `json:"author"`
 	Note   string    `json:"note,omitempty"` // why this version was made
+	// Format is the file format, FormatText for a .txt; empty means
+	// FormatDocx (every version stored before the field existed is one).
+	Format string `json:"format,omitempty"`
+}
+
+// FileFormat is the version's file format: Format, or FormatDocx when
+// the record predates the field.
+func (v Version) FileFormat() string {
+	if v.Format == "" {
+		return FormatDocx
+	}
+	return v.Format
+}
+
+// CheckFormat accepts the file formats a version may have.
+func CheckFormat(format string) error {
+	switch format {
+	case FormatDocx, FormatText:
+		return nil
+	}
+	return fmt.Errorf("archive: 不支持的文件格式 %q（可用 docx、txt）", format)
 }
 
 // TemplateRef names the template a document was rendered from.
@@ -77,12 +105,32 @@ type Record struct {
 	Status         string         `json:"status"`
 	StatusReason   string         `json:"status_reason,omitempty"`
 	Filing         *Filing        `json:"filing,omitempty"`
+	Imported       *Imported      `json:"imported,omitempty"` // set for a past document imported, not issued
 	Created        time.Time      `json:"created"`
 	CreatedBy      string         `json:"created_by"`
 }
 
+// Imported says where an imported document came from. An imported record
+// has no template; its metadata were read off the document (see package
+// importer) and may lack fields an issued record always has — a document
+// without a 发文字号 has Wenhao, Daizi and Seq empty and no registry entry.
+type Imported struct {
+	File     string   `json:"file"`               // the file's name as given to the import
+	Encoding string   `json:"encoding,omitempty"` // a text file's character encoding (utf-8, gb18030, utf-16)
+	Warnings []string `json:"warnings,omitempty"` // what extraction could not establish, for a person to check
+}
+
 // Latest returns the newest version.
 func (r *Record) Latest() Version { return r.Versions[len(r.Versions)-1] }
+
+// Label names the document in messages: its 发文字号, or for an imported
+// document without one its title and id.
+func (r *Record) Label() string {
+	if r.Wenhao != "" {
+		return r.Wenhao
+	}
+	return fmt.Sprintf("《%s》（文件编号 %s）", r.Title, r.ID)
+}
 
 // Documents stores documents: immutable versions and their records.
 type Documents struct {
@@ -115,20 +163,34 @@ func RecordKey(year int, id string) string {
 	return fmt.Sprintf("documents/%d/%s/record.json", year, id)
 }
 
-// VersionKey is where version n of a document is stored.
+// VersionKey is where version n of a document is stored as a .docx.
 func VersionKey(year int, id string, n int) string {
-	return fmt.Sprintf("documents/%d/%s/v%d.docx", year, id, n)
+	return VersionKeyAs(year, id, n, FormatDocx)
 }
 
-// PutVersion stores content as version n of a document, never replacing
+// VersionKeyAs is where version n of a document is stored in a format.
+func VersionKeyAs(year int, id string, n int, format string) string {
+	return fmt.Sprintf("documents/%d/%s/v%d.%s", year, id, n, format)
+}
+
+// PutVersion stores a .docx as version n of a document, never replacing
 // a stored version (If-None-Match), and returns its description. Storing
 // the same bytes again succeeds (a retried write); other bytes under an
 // existing version return ErrPrecondition.
 func (d *Documents) PutVersion(ctx context.Context, year int, id string, n int, content []byte, author, note string) (Version, error) {
+	return d.PutVersionAs(ctx, year, id, n, FormatDocx, content, author, note)
+}
+
+// PutVersionAs is PutVersion for a file of another format (FormatText for
+// an imported .txt), stored as v<n>.<format>.
+func (d *Documents) PutVersionAs(ctx context.Context, year int, id string, n int, format string, content []byte, author, note string) (Version, error) {
 	if !idRe.MatchString(id) {
 		return Version{}, fmt.Errorf("archive: 文件编号 %q 无效", id)
 	}
-	key := VersionKey(year, id, n)
+	if err := CheckFormat(format); err != nil {
+		return Version{}, err
+	}
+	key := VersionKeyAs(year, id, n, format)
 	sum := sha256.Sum256(content)
 	if _, err := d.store.Put(ctx, key, content, Cond{IfNoneMatch: true}); err != nil {
 		if !errors.Is(err, ErrPrecondition) {
@@ -141,8 +203,12 @@ func (d *Documents) PutVersion(ctx context.Context, year int, id string, n int, 
 			return Version{}, fmt.Errorf("archive: 保存 %s：%w", key, err)
 		}
 	}
-	return Version{N: n, Key: key, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(content)),
-		Time: d.now().UTC(), Author: author, Note: note}, nil
+	v := Version{N: n, Key: key, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(content)),
+		Time: d.now().UTC(), Author: author, Note: note}
+	if format != FormatDocx {
+		v.Format = format
+	}
+	return v, nil
 }
 
 // CreateRecord stores a new record; it fails if one exists.
@@ -278,15 +344,15 @@ func (d *Documents) GetVersion(ctx context.Context, r *Record, n int) ([]byte, e
 		}
 		b, _, err := d.store.Get(ctx, v.Key)
 		if err != nil {
-			return nil, fmt.Errorf("archive: 读取 %s 第%d版：%w", r.Wenhao, n, err)
+			return nil, fmt.Errorf("archive: 读取 %s 第%d版：%w", r.Label(), n, err)
 		}
 		sum := sha256.Sum256(b)
 		if hex.EncodeToString(sum[:]) != v.SHA256 {
-			return nil, fmt.Errorf("archive: %s 第%d版（%s）的内容与记录的 SHA-256 不符：文件已被改动", r.Wenhao, n, v.Key)
+			return nil, fmt.Errorf("archive: %s 第%d版（%s）的内容与记录的 SHA-256 不符：文件已被改动", r.Label(), n, v.Key)
 		}
 		return b, nil
 	}
-	return nil, fmt.Errorf("archive: %s 没有第%d版", r.Wenhao, n)
+	return nil, fmt.Errorf("archive: %s 没有第%d版", r.Label(), n)
 }
 
 // ListRecords calls fn for every document record in the store, in key

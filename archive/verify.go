@@ -179,6 +179,9 @@ func Verify(ctx context.Context, s Store, opt VerifyOptions) (*VerifyReport, err
 			continue
 		}
 		rep.Records++
+		if r.Wenhao == "" && r.Imported != nil {
+			continue // an imported document that bore no 发文字号: nothing to register
+		}
 		byNumber[r.Wenhao] = r
 		e := entryByKey[numberKey(r.Daizi, r.Year, r.Seq)]
 		switch {
@@ -204,7 +207,7 @@ func Verify(ctx context.Context, s Store, opt VerifyOptions) (*VerifyReport, err
 		}
 	}
 	reg := NewRegistry(s)
-	seriesSeqs := map[string][]int{}
+	series := map[string][]*NumberEntry{}
 	for i, key := range numberKeys {
 		parts := strings.Split(key, "/")
 		if len(parts) != 4 {
@@ -215,12 +218,14 @@ func Verify(ctx context.Context, s Store, opt VerifyOptions) (*VerifyReport, err
 			continue
 		}
 		rep.Numbers++
-		seriesSeqs[parts[1]+"〔"+parts[2]+"〕"] = append(seriesSeqs[parts[1]+"〔"+parts[2]+"〕"], seq)
 		e := entries[i]
+		name := parts[1] + "〔" + parts[2] + "〕"
 		if e == nil {
+			series[name] = append(series[name], &NumberEntry{Seq: seq})
 			add(ProblemRecord, key, entryErr[i].Error())
 			continue
 		}
+		series[name] = append(series[name], &NumberEntry{Seq: seq, Status: e.Status})
 		switch e.Status {
 		case NumberImported:
 			if r := byNumber[e.Wenhao]; e.DocumentID != "" && (r == nil || r.ID != e.DocumentID) {
@@ -265,18 +270,14 @@ func Verify(ctx context.Context, s Store, opt VerifyOptions) (*VerifyReport, err
 			rep.Repaired++
 		}
 	}
-	names := make([]string, 0, len(seriesSeqs))
-	for n := range seriesSeqs {
+	names := make([]string, 0, len(series))
+	for n := range series {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		seqs := seriesSeqs[n]
-		sort.Ints(seqs)
-		entries := make([]*NumberEntry, len(seqs))
-		for i, q := range seqs {
-			entries[i] = &NumberEntry{Seq: q}
-		}
+		entries := series[n]
+		sort.Slice(entries, func(i, j int) bool { return entries[i].Seq < entries[j].Seq })
 		if gaps := Gaps(entries); len(gaps) > 0 {
 			add(ProblemGap, "numbers/"+n, fmt.Sprintf("%s 缺少序号 %v", n, gaps))
 		}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/gongwen/gongwen/archive"
-	"github.com/gongwen/gongwen/render"
+	"github.com/gongwen/gongwen/doctext"
 )
 
 // DocOf is the index entry of an archived document: its record's metadata
@@ -33,9 +33,15 @@ func docFromStore(ctx context.Context, docs *archive.Documents, r *archive.Recor
 	if err != nil {
 		return Doc{}, err
 	}
-	text, err := render.ExtractText(content, render.TextOptions{})
+	return docOfContent(r, content)
+}
+
+// docOfContent builds the entry of a record from the content of its latest
+// version, a .docx or an imported .txt.
+func docOfContent(r *archive.Record, content []byte) (Doc, error) {
+	text, err := doctext.Text(r.Latest().FileFormat(), content)
 	if err != nil {
-		return Doc{}, fmt.Errorf("search: text of %s: %w", r.Wenhao, err)
+		return Doc{}, fmt.Errorf("search: text of %s: %w", r.Label(), err)
 	}
 	return DocOf(r, text), nil
 }
@@ -144,14 +150,15 @@ func Check(ctx context.Context, store archive.Store, x *Index) (*CheckReport, er
 	return rep, nil
 }
 
-// PutIssued indexes a document just issued, from its record and content
-// (no read from the store): issuing.Issuer's OnIssued.
+// PutIssued indexes a document just issued or imported, from its record
+// and the content of its latest version (no read from the store):
+// issuing.Issuer's OnIssued and the importer's OnImported.
 func (x *Index) PutIssued(ctx context.Context, r *archive.Record, content []byte) error {
-	text, err := render.ExtractText(content, render.TextOptions{})
+	d, err := docOfContent(r, content)
 	if err != nil {
-		return fmt.Errorf("search: text of %s: %w", r.Wenhao, err)
+		return err
 	}
-	return x.Put(ctx, DocOf(r, text))
+	return x.Put(ctx, d)
 }
 
 // allRecords reads every document record of the store.

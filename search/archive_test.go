@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gongwen/gongwen/archive"
 	"github.com/gongwen/gongwen/issuing"
@@ -87,4 +88,42 @@ func TestIndexDerivedFromArchive(t *testing.T) {
 		t.Errorf("second open: %v", err)
 	}
 	idx.Close()
+}
+
+// TestTextVersionsIndexed: an imported .txt version — here in GB18030, as
+// old files are — is indexed by its text, on import and on rebuild, and a
+// document without a 发文字号 is found by its words.
+func TestTextVersionsIndexed(t *testing.T) {
+	ctx := context.Background()
+	store, err := archive.OpenFileStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := archive.NewDocuments(store)
+	// "关于开展案卷评查的通知" in GB18030.
+	gb := []byte{0xb9, 0xd8, 0xd3, 0xda, 0xbf, 0xaa, 0xd5, 0xb9, 0xb0, 0xb8, 0xbe, 0xed, 0xc6, 0xc0, 0xb2, 0xe9, 0xb5, 0xc4, 0xcd, 0xa8, 0xd6, 0xaa}
+	id := archive.NewID(time.Now())
+	v, err := docs.PutVersionAs(ctx, 2019, id, 1, archive.FormatText, gb, "档案员", "导入")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &archive.Record{ID: id, Year: 2019, Date: "2019-05-06", Title: "关于开展案卷评查的通知", WenZhong: "通知",
+		Versions: []archive.Version{v}, Status: archive.StatusIssued, Imported: &archive.Imported{File: "a.txt", Encoding: "gb18030"}}
+	if err := docs.CreateRecord(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	onImport, _ := search.OpenMemory()
+	if err := onImport.PutIssued(ctx, r, gb); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt, _ := search.OpenMemory()
+	if n, err := search.Rebuild(ctx, store, rebuilt, nil); err != nil || n != 1 {
+		t.Fatalf("rebuild: %d %v", n, err)
+	}
+	for _, x := range []*search.Index{onImport, rebuilt} {
+		res, err := x.Search(ctx, search.Request{Query: "案卷评查 年度:2019", Size: 5})
+		if err != nil || res.Total != 1 || res.Hits[0].ID != id || !strings.Contains(res.Hits[0].Snippet, "<mark>案卷评查</mark>") {
+			t.Errorf("GB18030 text not found: %+v %v", res, err)
+		}
+	}
 }

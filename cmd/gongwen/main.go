@@ -47,6 +47,7 @@ func commands() []command {
 		{"template", "模板工具：template check T.docx 检查模板错误并列出变量", runTemplate},
 		{"text", "提取 .docx 的正文文本", runText},
 		{"issue", "分配文号、生成并归存公文（默认存于 ./data，或 S3）", runIssue},
+		{"import", "导入以往的公文（.docx、.txt 文件或目录）：提取元数据、登记文号并存档；--dry-run 只列出", runImport},
 		{"numbers", "查看文号登记（--prefix 乌司发 --year 2026），预留或作废文号", runNumbers},
 		{"revise", "更正：保存文件的新版本，文号不变，旧版本保留", runRevise},
 		{"file", "归档：file --wenhao 乌司发〔2026〕48号 --retention 10年 --profile 机关ID", runFile},
