@@ -31,6 +31,7 @@ func (s *Server) pageRoutes() []route {
 		{method: "POST", path: "/issue/{template}", perm: auth.PermPreview, h: s.issueFormPost, limit: maxFormBytes},
 
 		{method: "GET", path: "/search", perm: auth.PermSearch, h: s.searchUIPage},
+		{method: "GET", path: "/export", perm: auth.PermExport, h: s.export},
 		{method: "GET", path: "/documents/{year}/{id}", perm: auth.PermRead, h: s.documentPage},
 		{method: "GET", path: "/documents/{year}/{id}/v/{n}", perm: auth.PermDownload, h: s.downloadPage},
 		{method: "POST", path: "/documents/{year}/{id}/file", perm: auth.PermFile, h: s.filePost, limit: maxFormBytes},
@@ -317,6 +318,7 @@ func firstLine(s string) string {
 // ---- search and documents ----
 
 type searchData struct {
+	Export bool // the user may export the results as a bundle
 	Query  string
 	Sort   string
 	Result *search.Result
@@ -340,7 +342,7 @@ var facetFilter = map[string]string{"年度": "年度", "文种": "文种", "类
 
 func (s *Server) searchUIPage(w http.ResponseWriter, r *http.Request, c *call) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	sd := &searchData{Query: q, Sort: r.URL.Query().Get("sort")}
+	sd := &searchData{Query: q, Sort: r.URL.Query().Get("sort"), Export: c.user.Can(auth.PermExport)}
 	d := page(r, c, "文件检索", "/search", sd)
 	if q == "" {
 		s.ui.render(w, http.StatusOK, "search", d)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gongwen/gongwen/archive"
 	"github.com/gongwen/gongwen/auth"
+	"github.com/gongwen/gongwen/bundle"
 	"github.com/gongwen/gongwen/render"
 	"github.com/gongwen/gongwen/search"
 	"github.com/gongwen/gongwen/templates"
@@ -463,5 +464,33 @@ func TestTrackingPage(t *testing.T) {
 	resp, b = e.do("wlmq-drafter", "GET", "/tracking?today=2026-06-01", nil)
 	if resp.StatusCode != 200 || !strings.Contains(string(b), "按期答复") {
 		t.Errorf("督办 page: %d", resp.StatusCode)
+	}
+}
+
+// TestExportBundle checks that an evaluator's export holds what they may
+// see, with the report answering a notice, verifies, and is audited.
+func TestExportBundle(t *testing.T) {
+	e := newEnv(t)
+	notice := e.issue("wlmq-drafter", "监督通知书", func(d map[string]any) { d["监督事项"] = "导出测试事项" })
+	e.issue("wlmq-drafter", "整改情况报告", func(d map[string]any) { delete(d, "机关代字"); d["答复文件"] = notice.Wenhao })
+	e.issue("klmy-drafter", "监督通知书", func(d map[string]any) { delete(d, "机关代字"); d["监督事项"] = "导出测试事项" })
+	resp, b := e.do("wlmq-evaluator", "GET", "/api/v1/export?q="+url.QueryEscape("导出测试事项"), nil)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/zip" {
+		t.Fatalf("export: %d %.300s", resp.StatusCode, b)
+	}
+	rep, err := bundle.Verify(context.Background(), bytes.NewReader(b), int64(len(b)), bundle.VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Problems) > 0 || rep.PayloadFiles != 2 {
+		t.Errorf("bundle: %d payload files (want the notice and its report, not the other office's): %+v", rep.PayloadFiles, rep.Problems)
+	}
+	resp, b = e.do("root", "GET", "/api/v1/audit?action=export", nil)
+	if !strings.Contains(string(b), "2 件文件") {
+		t.Errorf("export not audited: %s", b)
+	}
+	resp, _ = e.do("wlmq-drafter", "GET", "/api/v1/export?q=x", nil)
+	if resp.StatusCode != 403 {
+		t.Errorf("drafter export: %d, want 403", resp.StatusCode)
 	}
 }
