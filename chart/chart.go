@@ -11,7 +11,6 @@ package chart
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -38,7 +37,8 @@ type Bars struct {
 	// the characters the glyph set has (see Drawable): digits, '.', '%',
 	// '-', '/' and ':'. Empty labels are allowed.
 	Labels []string
-	// Values are the counts, one bar each, at least 0.
+	// Values are the counts, one bar each, at least 0. With none, the
+	// chart is its empty grid (a placeholder).
 	Values []int
 	// Colors optionally gives each bar its own colour; missing entries (or
 	// a nil slice) use DefaultColor.
@@ -58,16 +58,15 @@ func Drawable(s string) bool {
 	return true
 }
 
-// Image draws the chart.
-func (b Bars) Image() (*image.RGBA, error) {
+// Image draws the chart. The image is paletted: a chart has a handful of
+// colours, and a paletted PNG is a tenth of the size and encodes many times
+// faster than a full-colour one.
+func (b Bars) Image() (*image.Paletted, error) {
 	if b.Width < 120 || b.Height < 80 {
 		return nil, fmt.Errorf("chart: image %d×%d is too small (at least 120×80)", b.Width, b.Height)
 	}
 	if b.Width > 8000 || b.Height > 8000 {
 		return nil, fmt.Errorf("chart: image %d×%d is too large (at most 8000×8000)", b.Width, b.Height)
-	}
-	if len(b.Values) == 0 {
-		return nil, errors.New("chart: no values to draw")
 	}
 	if len(b.Labels) != len(b.Values) {
 		return nil, fmt.Errorf("chart: %d labels for %d values", len(b.Labels), len(b.Values))
@@ -86,8 +85,20 @@ func (b Bars) Image() (*image.RGBA, error) {
 	}
 	step, ceil := niceScale(top)
 
-	img := image.NewRGBA(image.Rect(0, 0, b.Width, b.Height))
-	fill(img, img.Rect, background)
+	pal := color.Palette{background, gridColor, axisColor, textColor, DefaultColor}
+	barColor := make([]uint8, len(b.Values))
+	for i := range b.Values {
+		barColor[i] = 4
+		if i < len(b.Colors) && b.Colors[i] != (color.RGBA{}) {
+			k, ok := paletteIndex(&pal, b.Colors[i])
+			if !ok {
+				return nil, fmt.Errorf("chart: more than %d bar colours", 256-4)
+			}
+			barColor[i] = k
+		}
+	}
+	img := image.NewPaletted(image.Rect(0, 0, b.Width, b.Height), pal)
+	const gridIdx, axisIdx, textIdx = 1, 2, 3 // 0 is the background
 
 	// Text scale: a glyph is 5×7 cells of s×s pixels.
 	s := max(1, b.Height/150)
@@ -98,7 +109,7 @@ func (b Bars) Image() (*image.RGBA, error) {
 		widest = max(widest, textWidth(strconv.Itoa(v), s))
 	}
 	plot := image.Rect(pad+widest+2*pad, pad+gh+pad, b.Width-3*pad, b.Height-pad-gh-2*pad)
-	if plot.Dx() < len(b.Values) || plot.Dy() < 10 {
+	if plot.Dx() < max(1, len(b.Values)) || plot.Dy() < 10 {
 		return nil, fmt.Errorf("chart: %d bars do not fit in %d×%d pixels", len(b.Values), b.Width, b.Height)
 	}
 	yOf := func(v int) int { return plot.Max.Y - v*plot.Dy()/ceil }
@@ -107,9 +118,9 @@ func (b Bars) Image() (*image.RGBA, error) {
 	line := max(1, s/2)
 	for v := 0; v <= ceil; v += step {
 		y := yOf(v)
-		fill(img, image.Rect(plot.Min.X, y-line/2, plot.Max.X, y-line/2+line), gridColor)
+		fill(img, image.Rect(plot.Min.X, y-line/2, plot.Max.X, y-line/2+line), gridIdx)
 		label := strconv.Itoa(v)
-		drawText(img, label, plot.Min.X-pad-textWidth(label, s), y-gh/2, s, textColor)
+		drawText(img, label, plot.Min.X-pad-textWidth(label, s), y-gh/2, s, textIdx)
 	}
 
 	// Bars, their counts above and their labels below.
@@ -120,32 +131,29 @@ func (b Bars) Image() (*image.RGBA, error) {
 		slot := x1 - x0
 		bw := max(1, slot*3/5)
 		bx := x0 + (slot-bw)/2
-		c := DefaultColor
-		if i < len(b.Colors) && b.Colors[i] != (color.RGBA{}) {
-			c = b.Colors[i]
-		}
 		y := yOf(v)
-		fill(img, image.Rect(bx, y, bx+bw, plot.Max.Y), c)
+		fill(img, image.Rect(bx, y, bx+bw, plot.Max.Y), barColor[i])
 		count := strconv.Itoa(v)
-		drawText(img, count, x0+(slot-textWidth(count, s))/2, y-pad-gh, s, textColor)
-		drawText(img, b.Labels[i], x0+(slot-textWidth(b.Labels[i], s))/2, plot.Max.Y+2*pad, s, textColor)
+		drawText(img, count, x0+(slot-textWidth(count, s))/2, y-pad-gh, s, textIdx)
+		drawText(img, b.Labels[i], x0+(slot-textWidth(b.Labels[i], s))/2, plot.Max.Y+2*pad, s, textIdx)
 	}
 
 	// Axes: the base line and the left edge of the plot.
-	fill(img, image.Rect(plot.Min.X-line, plot.Max.Y-line, plot.Max.X, plot.Max.Y+line), axisColor)
-	fill(img, image.Rect(plot.Min.X-line, plot.Min.Y-gh/2, plot.Min.X+line-line/2, plot.Max.Y+line), axisColor)
+	fill(img, image.Rect(plot.Min.X-line, plot.Max.Y-line, plot.Max.X, plot.Max.Y+line), axisIdx)
+	fill(img, image.Rect(plot.Min.X-line, plot.Min.Y-gh/2, plot.Min.X+line-line/2, plot.Max.Y+line), axisIdx)
 	return img, nil
 }
 
-// PNG draws the chart and encodes it as PNG. The same chart gives the same
-// bytes every time.
+// PNG draws the chart and encodes it as PNG (fastest compression: a
+// 1500×720 chart is about 10 KB and takes about 20 ms; see PERFORMANCE.md).
+// The same chart gives the same bytes every time.
 func (b Bars) PNG() ([]byte, error) {
 	img, err := b.Image()
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	if err := enc.Encode(&buf, img); err != nil {
 		return nil, fmt.Errorf("chart: encode png: %w", err)
 	}
@@ -170,11 +178,28 @@ func niceScale(top int) (step, ceil int) {
 	}
 }
 
-func fill(img *image.RGBA, r image.Rectangle, c color.RGBA) {
+// paletteIndex returns the index of c in the palette, adding it if new;
+// false when the palette is full.
+func paletteIndex(pal *color.Palette, c color.RGBA) (uint8, bool) {
+	for i, p := range *pal {
+		if p == c {
+			return uint8(i), true
+		}
+	}
+	if len(*pal) == 256 {
+		return 0, false
+	}
+	*pal = append(*pal, c)
+	return uint8(len(*pal) - 1), true
+}
+
+// fill paints a rectangle (clipped to the image) with palette entry c.
+func fill(img *image.Paletted, r image.Rectangle, c uint8) {
 	r = r.Intersect(img.Rect)
 	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			img.SetRGBA(x, y, c)
+		row := img.Pix[img.PixOffset(r.Min.X, y):img.PixOffset(r.Max.X, y)]
+		for i := range row {
+			row[i] = c
 		}
 	}
 }

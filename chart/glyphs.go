@@ -1,9 +1,6 @@
 package chart
 
-import (
-	"image"
-	"image/color"
-)
+import "image"
 
 // The glyph set: 5×7 bitmaps of the characters numbers need. A row is five
 // bits, the leftmost pixel the highest bit.
@@ -45,9 +42,9 @@ func textWidth(s string, sc int) int {
 }
 
 // drawText draws s with its top left corner at (x, y), each glyph pixel an
-// sc×sc square. Characters outside the glyph set are skipped (callers check
+// sc×sc square of palette entry c. Characters outside the glyph set are skipped (callers check
 // with Drawable first).
-func drawText(img *image.RGBA, s string, x, y, sc int, c color.RGBA) {
+func drawText(img *image.Paletted, s string, x, y, sc int, c uint8) {
 	for _, r := range s {
 		g := glyphs[r]
 		for row := 0; row < glyphH; row++ {
