@@ -70,6 +70,7 @@ type Record struct {
 	SupervisedUnit string         `json:"supervised_unit,omitempty"` // 被监督单位
 	RespondsTo     string         `json:"responds_to,omitempty"`     // id of the notice a 整改情况报告 answers
 	Deadline       string         `json:"deadline,omitempty"`        // 整改期限
+	Received       string         `json:"received,omitempty"`        // 送达日期, ISO: when the addressee received it (SetReceived)
 	Template       TemplateRef    `json:"template"`
 	Data           map[string]any `json:"data"` // what it was rendered from
 	Versions       []Version      `json:"versions"`

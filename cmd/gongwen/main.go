@@ -51,6 +51,9 @@ func commands() []command {
 		{"search", "全文检索：search 案卷评查 [--year 2023] [--type 通知] [--json]", runSearch},
 		{"reindex", "从存储重建检索索引", runReindex},
 		{"verify", "重新计算每个版本的哈希，核对记录、内容与文号登记", runVerify},
+		{"overdue", "督办：overdue [--org 机关ID] [--unit 被监督单位] [--from D --to D] [--within 7] 列出整改期限与答复情况", runOverdue},
+		{"received", "登记送达日期：received --wenhao 乌司发〔2026〕48号 --date 2026-03-06", runReceived},
+		{"calendar", "节假日安排：calendar show [年份] | set 年份.json", runCalendar},
 	}
 }
 
