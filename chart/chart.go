@@ -162,9 +162,10 @@ func (b Bars) PNG() ([]byte, error) {
 
 // niceScale returns the step between grid lines (1, 2 or 5 times a power of
 // ten) and the top of the scale (a multiple of the step, at least top) for
-// counts up to top: about five grid lines. All zero gives a scale of 0–5.
+// counts up to top: about five grid lines. Counts up to 5 get a scale of
+// 0–5, so that a single document is not a bar as tall as the chart.
 func niceScale(top int) (step, ceil int) {
-	if top <= 0 {
+	if top <= 5 {
 		return 1, 5
 	}
 	for mag := 1; ; mag *= 10 {

@@ -137,7 +137,7 @@ func TestBarsRefusesBadInput(t *testing.T) {
 
 func TestNiceScale(t *testing.T) {
 	for _, c := range []struct{ top, step, ceil int }{
-		{0, 1, 5}, {1, 1, 1}, {5, 1, 5}, {6, 2, 6}, {12, 5, 15}, {99, 20, 100}, {1234, 500, 1500},
+		{0, 1, 5}, {1, 1, 5}, {5, 1, 5}, {6, 2, 6}, {12, 5, 15}, {99, 20, 100}, {1234, 500, 1500},
 	} {
 		if s, m := niceScale(c.top); s != c.step || m != c.ceil {
 			t.Errorf("niceScale(%d) = %d, %d; want %d, %d", c.top, s, m, c.step, c.ceil)

@@ -54,6 +54,7 @@ func commands() []command {
 		{"overdue", "督办：overdue [--org 机关ID] [--unit 被监督单位] [--from D --to D] [--within 7] 列出整改期限与答复情况", runOverdue},
 		{"received", "登记送达日期：received --wenhao 乌司发〔2026〕48号 --date 2026-03-06", runReceived},
 		{"calendar", "节假日安排：calendar show [年份] | set 年份.json", runCalendar},
+		{"annual", "年度统计：annual --org 机关ID --year 2025 [--json]；--out 报告.docx 生成年度报告（--issue 正式发文）", runAnnual},
 	}
 }
 
