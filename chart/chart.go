@@ -97,6 +97,13 @@ func (b Bars) Image() (*image.Paletted, error) {
 			barColor[i] = k
 		}
 	}
+	// Go's PNG encoder packs palettes of up to 16 colours into 4 bits a
+	// pixel one pixel at a time, which costs most of the encoding; with 17
+	// or more it writes whole rows of bytes, three times faster for a
+	// file a fifth larger. Unused entries pad the palette.
+	for len(pal) < 17 {
+		pal = append(pal, background)
+	}
 	img := image.NewPaletted(image.Rect(0, 0, b.Width, b.Height), pal)
 	const gridIdx, axisIdx, textIdx = 1, 2, 3 // 0 is the background
 
@@ -145,7 +152,7 @@ func (b Bars) Image() (*image.Paletted, error) {
 }
 
 // PNG draws the chart and encodes it as PNG (fastest compression: a
-// 1500×720 chart is about 10 KB and takes about 20 ms; see PERFORMANCE.md).
+// 1500×720 chart is about 15 KB and takes about 10 ms; see PERFORMANCE.md).
 // The same chart gives the same bytes every time.
 func (b Bars) PNG() ([]byte, error) {
 	img, err := b.Image()

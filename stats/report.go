@@ -1,8 +1,11 @@
 package stats
 
 import (
+	"context"
 	"fmt"
 
+	"github.com/gongwen/gongwen/archive"
+	"github.com/gongwen/gongwen/deadline"
 	"github.com/gongwen/gongwen/templates"
 )
 
@@ -79,4 +82,15 @@ func ChartPNG(f *Figures) ([]byte, error) {
 		return nil, fmt.Errorf("stats: the %s template draws no %s", TemplateID, chartMedia)
 	}
 	return png, nil
+}
+
+// AnnualFromStore is Annual for a service that holds only the store: it
+// loads the holiday calendar (embedded years and the administrators'
+// overrides, deadline.Load) and reads the store's documents.
+func AnnualFromStore(ctx context.Context, store archive.Store, org string, year int, asOf deadline.Date) (*Figures, error) {
+	cal, err := deadline.Load(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	return Annual(ctx, archive.NewDocuments(store), cal, org, year, asOf)
 }

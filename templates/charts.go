@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gongwen/gongwen/chart"
+	"github.com/gongwen/gongwen/render"
 )
 
 // Chart is a bar chart a template draws from its own data into one of its
@@ -37,14 +38,30 @@ type Chart struct {
 // replaces, with its PNG. Data must have passed Validate. A table without
 // rows gives the empty grid.
 func (t *Template) Media(data map[string]any) (map[string][]byte, error) {
+	return t.drawCharts(data, nil, true)
+}
+
+// drawCharts draws the charts whose image given does not hold; with encode
+// false it only checks that they can be drawn (a dry run) and returns
+// nothing.
+func (t *Template) drawCharts(data map[string]any, given map[string][]byte, encode bool) (map[string][]byte, error) {
 	if len(t.Charts) == 0 {
 		return nil, nil
 	}
 	out := make(map[string][]byte, len(t.Charts))
 	for _, c := range t.Charts {
+		if _, ok := given[c.Media]; ok {
+			continue
+		}
 		b, err := c.bars(data)
 		if err != nil {
 			return nil, err
+		}
+		if !encode {
+			if _, err := b.Image(); err != nil {
+				return nil, fmt.Errorf("templates: chart %s: %w", c.Media, err)
+			}
+			continue
 		}
 		p, err := b.PNG()
 		if err != nil {
@@ -100,13 +117,14 @@ func (c Chart) bars(data map[string]any) (chart.Bars, error) {
 }
 
 // withCharts returns opts.Media with the template's charts drawn from data
-// added; images the caller gives win.
-func (t *Template) withCharts(data map[string]any, media map[string][]byte) (map[string][]byte, error) {
-	drawn, err := t.Media(data)
+// added; images the caller gives win (and are not drawn). A dry run checks
+// that the charts can be drawn, and encodes none.
+func (t *Template) withCharts(data map[string]any, opts render.Options) (map[string][]byte, error) {
+	drawn, err := t.drawCharts(data, opts.Media, !opts.DryRun)
 	if err != nil || len(drawn) == 0 {
-		return media, err
+		return opts.Media, err
 	}
-	maps.Copy(drawn, media)
+	maps.Copy(drawn, opts.Media)
 	return drawn, nil
 }
 

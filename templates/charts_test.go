@@ -136,3 +136,42 @@ func TestCheckChartsCatchesBadDeclarations(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRenderWithChart renders the 年度报告 example (its chart drawn
+// at every render) and, for comparison, the 监督通知书 example.
+//
+//	go test ./templates/ -run - -bench RenderWithChart -benchtime 50x
+func BenchmarkRenderWithChart(b *testing.B) {
+	for _, id := range []string{"年度报告", "监督通知书"} {
+		tp, err := Builtin(id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(id, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := tp.Render(context.Background(), tp.Example, render.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestChartCheckedInDryRun: a chart that cannot be drawn fails the dry run
+// issuing makes before it takes a number.
+func TestChartCheckedInDryRun(t *testing.T) {
+	tp, err := Builtin("年度报告")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := roundTrip(t, tp.Example, false)
+	var rows []any
+	for i := 0; i < 2000; i++ {
+		rows = append(rows, map[string]any{"月份": 1 + i%12, "件数": 1})
+	}
+	data["统计"].(map[string]any)["按月份"] = rows
+	out, err := tp.Render(context.Background(), data, render.Options{DryRun: true})
+	if err == nil || !strings.Contains(err.Error(), "模板“年度报告”的图表：templates: chart word/media/chart.png: chart: 2000 bars do not fit in 1500×720 pixels") {
+		t.Errorf("dry run: %v (%d bytes)", err, len(out))
+	}
+}

@@ -25,7 +25,7 @@ func (t *Template) Render(ctx context.Context, data map[string]any, opts render.
 	if opts.Properties == (render.Properties{}) {
 		opts.Properties = PropertiesOf(data)
 	}
-	if opts.Media, err = t.withCharts(data, opts.Media); err != nil {
+	if opts.Media, err = t.withCharts(data, opts); err != nil {
 		return nil, fmt.Errorf("模板“%s”的图表：%w", t.ID, err)
 	}
 	out, err := tpl.Render(ctx, data, opts)
