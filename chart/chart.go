@@ -152,7 +152,7 @@ func (b Bars) Image() (*image.Paletted, error) {
 }
 
 // PNG draws the chart and encodes it as PNG (fastest compression: a
-// 1500×720 chart is about 15 KB and takes about 10 ms; see PERFORMANCE.md).
+// 1500×720 chart is about 15 KB and takes 3–10 ms; see PERFORMANCE.md).
 // The same chart gives the same bytes every time.
 func (b Bars) PNG() ([]byte, error) {
 	img, err := b.Image()
