@@ -155,9 +155,10 @@ func (zp *zipPools) compressor(w io.Writer) (io.WriteCloser, error) {
 }
 
 // writeDocx writes a new .docx: every entry in the template's order,
-// replaced ones with their new content, all others copied byte for byte
-// (still compressed, untouched).
-func writeDocx(d *docxFile, replaced map[string]string, zp *zipPools) ([]byte, error) {
+// replaced ones with their new content, media with their new bytes (stored:
+// images are compressed already), all others copied byte for byte (still
+// compressed, untouched).
+func writeDocx(d *docxFile, replaced map[string]string, media map[string][]byte, zp *zipPools) ([]byte, error) {
 	var out bytes.Buffer
 	out.Grow(d.size)
 	zw := zip.NewWriter(&out)
@@ -169,6 +170,20 @@ func writeDocx(d *docxFile, replaced map[string]string, zp *zipPools) ([]byte, e
 	}
 	defer zp.buf.Put(bp)
 	for _, f := range d.zr.File {
+		if m, ok := media[f.Name]; ok {
+			h := f.FileHeader
+			h.Method = zip.Store
+			h.CompressedSize64, h.UncompressedSize64, h.CRC32 = 0, 0, 0
+			h.Flags &^= 0x8
+			w, err := zw.CreateHeader(&h)
+			if err != nil {
+				return nil, fmt.Errorf("render: write %s: %w", f.Name, err)
+			}
+			if _, err := w.Write(m); err != nil {
+				return nil, fmt.Errorf("render: write %s: %w", f.Name, err)
+			}
+			continue
+		}
 		content, ok := replaced[f.Name]
 		if !ok {
 			// zip.Writer.Copy, with a reused buffer.

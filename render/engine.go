@@ -59,6 +59,14 @@ type Options struct {
 	// DryRun renders every part and reports every error, but writes no
 	// .docx (Render returns nil bytes): a check before taking a number.
 	DryRun bool
+	// Media replaces the bytes of images the template already holds, by
+	// their name in the .docx (e.g. "word/media/chart.png"), as docxtpl's
+	// replace_zipname does. The template places and sizes the image (a
+	// <w:drawing> whose relationship targets the part); only the pixels
+	// change. Each name must be an existing part under word/media/, and the
+	// new bytes must be an image of the format its extension says, so the
+	// declared content type stays true. See MediaParts.
+	Media map[string][]byte
 }
 
 // Parse reads a .docx template with the default limits. A template with

@@ -17,6 +17,9 @@ import (
 // opts.AllowMissing is set. Data usually comes from encoding/json; numbers
 // may be float64 or json.Number.
 func (t *Template) Render(ctx context.Context, data map[string]any, opts Options) ([]byte, error) {
+	if err := t.checkMedia(opts.Media); err != nil {
+		return nil, err
+	}
 	rs := &renderState{ctx: ctx, lim: t.limits, allowMissing: opts.AllowMissing, seen: map[string]bool{}}
 	data = normalizeMap(data)
 	replaced := map[string]string{}
@@ -61,7 +64,7 @@ func (t *Template) Render(ctx context.Context, data map[string]any, opts Options
 			replaced["docProps/core.xml"] = out
 		}
 	}
-	return writeDocx(t.docx, replaced, &t.zip)
+	return writeDocx(t.docx, replaced, opts.Media, &t.zip)
 }
 
 // fixTables reports whether rendered tables may have gained or lost

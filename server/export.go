@@ -84,4 +84,3 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, c *call) error {
 	_, err = io.Copy(w, tmp)
 	return err
 }
-

@@ -206,6 +206,13 @@ func TestDocxPackage(t *testing.T) {
 			}
 		}
 		for name, data := range parts {
+			if strings.HasPrefix(name, "word/media/") {
+				ext := strings.TrimPrefix(filepath.Ext(name), ".")
+				if !strings.Contains(string(parts["[Content_Types].xml"]), `<Default Extension="`+ext+`" ContentType="image/`+ext+`"/>`) {
+					t.Errorf("%s: no content type for %s", tp.ID, name)
+				}
+				continue
+			}
 			parseXML(t, data) // well-formed
 			if name != "[Content_Types].xml" && !strings.HasSuffix(name, ".rels") &&
 				!strings.Contains(string(parts["[Content_Types].xml"]), `PartName="/`+name+`"`) {

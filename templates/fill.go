@@ -11,7 +11,9 @@ import (
 
 // Render checks data against the template's schema, then renders the
 // document. The result's core properties carry the title (标题), the
-// 发文字号 built from 机关代字/年份/序号, and the issuing office.
+// 发文字号 built from 机关代字/年份/序号, and the issuing office; the
+// template's charts are drawn from data into its images (images given in
+// opts.Media take their place).
 func (t *Template) Render(ctx context.Context, data map[string]any, opts render.Options) ([]byte, error) {
 	if err := t.Validate(data); err != nil {
 		return nil, fmt.Errorf("模板“%s”的数据有误：%w", t.ID, err)
@@ -22,6 +24,9 @@ func (t *Template) Render(ctx context.Context, data map[string]any, opts render.
 	}
 	if opts.Properties == (render.Properties{}) {
 		opts.Properties = PropertiesOf(data)
+	}
+	if opts.Media, err = t.withCharts(data, opts); err != nil {
+		return nil, fmt.Errorf("模板“%s”的图表：%w", t.ID, err)
 	}
 	out, err := tpl.Render(ctx, data, opts)
 	if err != nil {

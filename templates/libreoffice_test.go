@@ -171,5 +171,30 @@ func TestLibreOfficeLayout(t *testing.T) {
 		if sorted[len(sorted)-1] > 22 {
 			t.Errorf("%s: a page holds more than 22 lines: %v", tpl.ID, counts)
 		}
+		if len(tpl.Charts) > 0 {
+			checkChartsInPDF(t, ctx, tpl, pdf)
+		}
+	}
+}
+
+// checkChartsInPDF checks that LibreOffice placed each chart of a template
+// in the PDF: an image of the chart's pixel size, printed at the size the
+// template's drawing gives it (150 mm wide, about 254 pixels an inch).
+func checkChartsInPDF(t *testing.T, ctx context.Context, tpl *Template, pdf string) {
+	pdfimages, err := exec.LookPath("pdfimages")
+	if err != nil {
+		t.Logf("pdfimages not installed: charts not checked in the PDF")
+		return
+	}
+	out, err := exec.CommandContext(ctx, pdfimages, "-list", pdf).Output()
+	if err != nil {
+		t.Errorf("%s: pdfimages: %v", tpl.ID, err)
+		return
+	}
+	for _, c := range tpl.Charts {
+		re := regexp.MustCompile(`(?m)^\s*\d+\s+\d+\s+image\s+` + strconv.Itoa(c.Width) + `\s+` + strconv.Itoa(c.Height) + `\s.*\s(25[0-9])\s+(25[0-9])\s`)
+		if !re.Match(out) {
+			t.Errorf("%s: the PDF has no %d×%d image printed 150 mm wide (chart %s):\n%s", tpl.ID, c.Width, c.Height, c.Media, out)
+		}
 	}
 }

@@ -66,7 +66,10 @@ type Template struct {
 	Description string         `json:"description"` // Chinese description
 	Fields      []Field        `json:"fields"`      // the data schema
 	Example     map[string]any `json:"example"`     // complete example data; integral numbers are int
-	Docx        []byte         `json:"-"`           // the .docx template
+	// Charts are drawn from the data into the template's images at every
+	// render (see Chart).
+	Charts []Chart `json:"charts,omitempty"`
+	Docx   []byte  `json:"-"` // the .docx template
 
 	parse parsed // the .docx parsed once, by Parsed
 }
@@ -122,6 +125,9 @@ func load(id string) (*Template, error) {
 	}
 	t.Example, _ = normalizeNumbers(t.Example).(map[string]any)
 	t.Docx = docx
+	if err := checkCharts(&t); err != nil {
+		return nil, fmt.Errorf("templates: built-in %s: %w", id, err)
+	}
 	return &t, nil
 }
 

@@ -414,19 +414,35 @@ var builders = map[string]func(*rand.Rand, map[string]any){
 		d["主送"] = "〖GOV〗"
 		d["报告年度"] = 1949
 		d["总体情况"] = []any{"1949年，我局认真落实法治政府建设各项部署，全面履行行政执法协调监督职责，以提升行政执法质量和效能为重点，推动全〖PL〗行政执法规范化水平持续提升。"}
-		kinds := []string{"监督通知书", "协调监督建议书", "监督决定书", "其他监督文书"}
+		kinds := [][2]string{{"行政执法监督通知书", "通知"}, {"行政执法协调监督建议书", "意见"}, {"行政执法监督决定书", "决定"}, {"印发实施方案的通知", "通知"}}
 		total := 0
 		var byKind []any
 		for _, k := range kinds {
 			c := 1 + rng.Intn(80)
 			total += c
-			byKind = append(byKind, map[string]any{"类别": k, "件数": c})
+			byKind = append(byKind, map[string]any{"类别": k[0], "文种": k[1], "件数": c})
 		}
-		found := 50 + rng.Intn(400)
-		done := found - rng.Intn(found/10+1)
-		d["统计"] = map[string]any{"发文总数": total, "按类别": byKind, "执法检查次数": 5 + rng.Intn(60),
-			"评查案卷数": 200 + rng.Intn(1500), "发现问题数": found, "整改完成数": done,
-			"整改按期率": fmt.Sprintf("%.1f%%", 100*float64(done)/float64(found))}
+		months := make([]any, 12)
+		left := total
+		for m := range months {
+			c := left
+			if m < 11 {
+				c = rng.Intn(left/(12-m)*2 + 1)
+				c = min(c, left)
+			}
+			left -= c
+			months[m] = map[string]any{"月份": m + 1, "件数": c}
+		}
+		due := total / 2
+		late := rng.Intn(due/10 + 1)
+		open := rng.Intn(due/20 + 1)
+		onTime := due - late - open
+		d["统计"] = map[string]any{"发文总数": total, "按类别": byKind, "按月份": months,
+			"被监督单位数": 5 + rng.Intn(40), "发现问题数": 50 + rng.Intn(400),
+			"整改": map[string]any{"应整改": due, "按期整改": onTime, "逾期整改": late, "尚未整改": open, "逾期未整改": open,
+				"按期率": fmt.Sprintf("%.1f%%", 100*float64(onTime)/float64(max(due, 1)))}}
+		d["其他数据"] = []any{map[string]any{"项目": "开展行政执法检查（次）", "数量": 5 + rng.Intn(60)},
+			map[string]any{"项目": "评查行政执法案卷（卷）", "数量": 200 + rng.Intn(1500)}}
 		var prac []any
 		for _, p := range subset(rng, annualPractices, 3, 5) {
 			prac = append(prac, map[string]any{"标题": p[0], "内容": p[1]})

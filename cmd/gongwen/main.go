@@ -62,6 +62,7 @@ func commands() []command {
 		{"calendar", "节假日安排：calendar show [年份] | set 年份.json", runCalendar},
 		{"export", "导出评查文件包（BagIt zip）：export --query 检索式 --out bundle.zip", runExport},
 		{"verify-bundle", "校验文件包：是否完整、每个文件的摘要是否一致", runVerifyBundle},
+		{"annual", "年度统计：annual --org 机关ID --year 2025 [--json]；--out 报告.docx 生成年度报告（--issue 正式发文）", runAnnual},
 	}
 }
 

@@ -1,5 +1,7 @@
 package build
 
+import "fmt"
+
 // The six built-in documents. Each returns the blocks of word/document.xml
 // between <w:body> and the section properties.
 
@@ -133,31 +135,80 @@ func docRectification() []string {
 		attachmentsNote(), end())
 }
 
-// 年度行政执法监督工作报告（报告，上行文）
+// 年度行政执法监督工作报告（报告，上行文）. The figures (统计) come from
+// the archive (package stats): a summary paragraph, 表1 主要数据 (with the
+// rectification figures and any 其他数据 the office adds by hand), 表2 by
+// category, 表3 by month and 图1, the bar chart of documents by month. The
+// chart is a picture whose bytes the catalogue replaces at every render with
+// the chart of 统计.按月份 (templates/builtin/年度报告.json, "charts").
 func docAnnual() []string {
-	ws := []int{5844, 3000}
 	cp := pp{noSnap: true, spacing: `w:before="40" w:after="40"`}
-	lp, cpC := cp, cp
-	lp.jc = "left"
-	cpC.jc = "center"
+	left, center := cp, cp
+	left.jc, center.jc = "left", "center"
 	t := rs{sz: szTable}
 	h := rs{font: fHT, sz: szTable}
-	fixed := func(label, expr string) string {
-		return row(`<w:cantSplit/>`, cell(ws[0], 1, true, para(lp, run(t, label))), cell(ws[1], 1, true, para(cpC, run(t, expr))))
+	caption := func(s string) string {
+		return para(pp{noSnap: true, spacing: `w:before="120" w:after="120"`, jc: "center", keepNext: true}, run(h, s))
 	}
-	table := "<w:tbl>" + tblPr("", gridBorders(), 57) + tblGrid(ws...) +
-		row(`<w:cantSplit/><w:tblHeader/>`, cell(ws[0], 1, true, para(cpC, run(h, "项目"))), cell(ws[1], 1, true, para(cpC, run(h, "数量")))) +
-		fixed("制发行政执法监督文书（件）", "{{ 统计.发文总数 }}") +
-		tagRow("{%tr for 类 in 统计.按类别 %}", ws) +
-		row(`<w:cantSplit/>`, cell(ws[0], 1, true, para(pp{noSnap: true, spacing: `w:before="40" w:after="40"`, ind: `w:left="560"`, jc: "left"}, run(t, "其中："), run(t, "{{ 类.类别 }}"))),
-			cell(ws[1], 1, true, para(cpC, run(t, "{{ 类.件数 }}")))) +
-		tagRow("{%tr endfor %}", ws) +
-		fixed("开展行政执法检查（次）", "{{ 统计.执法检查次数 }}") +
-		fixed("评查行政执法案卷（卷）", "{{ 统计.评查案卷数 }}") +
-		fixed("发现问题（个）", "{{ 统计.发现问题数 }}") +
-		fixed("完成整改（个）", "{{ 统计.整改完成数 }}") +
-		fixed("整改按期完成率", "{{ 统计.整改按期率 }}") +
+	tr := `<w:cantSplit/>`
+	head := `<w:cantSplit/><w:tblHeader/>`
+
+	// 表1: item | figure; sub-items indented.
+	ws1 := []int{5844, 3000}
+	item := func(indent int, label, expr string) string {
+		lp := left
+		if indent > 0 {
+			lp.ind = fmt.Sprintf(`w:left="%d"`, 280*indent)
+		}
+		return row(tr, cell(ws1[0], 1, true, para(lp, run(t, label))), cell(ws1[1], 1, true, para(center, run(t, expr))))
+	}
+	table1 := "<w:tbl>" + tblPr("", gridBorders(), 57) + tblGrid(ws1...) +
+		row(head, cell(ws1[0], 1, true, para(center, run(h, "项目"))), cell(ws1[1], 1, true, para(center, run(h, "数量")))) +
+		item(0, "制发公文（件）", "{{ 统计.发文总数 }}") +
+		item(0, "监督的单位（个）", "{{ 统计.被监督单位数 }}") +
+		item(0, "监督文书指出的问题（个）", "{{ 统计.发现问题数 }}") +
+		item(0, "整改期限在本年度届满的监督文书（件）", "{{ 统计.整改.应整改 }}") +
+		item(2, "其中：按期整改（件）", "{{ 统计.整改.按期整改 }}") +
+		item(2, "逾期整改（件）", "{{ 统计.整改.逾期整改 }}") +
+		item(2, "尚未整改（件）", "{{ 统计.整改.尚未整改 }}") +
+		item(4, "其中：已逾期（件）", "{{ 统计.整改.逾期未整改 }}") +
+		item(0, "整改按期率", "{{ 统计.整改.按期率 }}") +
+		tagRow("{%tr for 项 in 其他数据|default([]) %}", ws1) +
+		item(0, "{{ 项.项目 }}", "{{ 项.数量 }}") +
+		tagRow("{%tr endfor %}", ws1) +
 		"</w:tbl>"
+
+	// 表2: by category, with the total.
+	ws2 := []int{800, 4444, 1600, 2000}
+	table2 := "<w:tbl>" + tblPr("", gridBorders(), 57) + tblGrid(ws2...) +
+		row(head, cell(ws2[0], 1, true, para(center, run(h, "序号"))), cell(ws2[1], 1, true, para(center, run(h, "文书类别"))),
+			cell(ws2[2], 1, true, para(center, run(h, "文种"))), cell(ws2[3], 1, true, para(center, run(h, "件数")))) +
+		tagRow("{%tr for 类 in 统计.按类别|default([]) %}", ws2) +
+		row(tr, cell(ws2[0], 1, true, para(center, run(t, "{{ loop.index }}"))), cell(ws2[1], 1, true, para(left, run(t, "{{ 类.类别 }}"))),
+			cell(ws2[2], 1, true, para(center, run(t, "{{ 类.文种|default('') }}"))), cell(ws2[3], 1, true, para(center, run(t, "{{ 类.件数 }}")))) +
+		tagRow("{%tr endfor %}", ws2) +
+		row(tr, cell(ws2[0]+ws2[1]+ws2[2], 3, true, para(center, run(h, "合计"))), cell(ws2[3], 1, true, para(center, run(t, "{{ 统计.发文总数 }}")))) +
+		"</w:tbl>"
+
+	// 表3: by month, across: 月份 | 1 … 12 | 合计.
+	const monthW, labelW, totalW = 575, 1044, 900
+	ws3 := []int{labelW}
+	for m := 0; m < 12; m++ {
+		ws3 = append(ws3, monthW)
+	}
+	ws3 = append(ws3, totalW)
+	sm, smh := rs{sz: szWide}, rs{font: fHT, sz: szWide}
+	heads := []string{cell(labelW, 1, true, para(center, run(smh, "月份")))}
+	counts := []string{cell(labelW, 1, true, para(center, run(smh, "件数")))}
+	for m := 0; m < 12; m++ {
+		heads = append(heads, cell(monthW, 1, true, para(center, run(smh, fmt.Sprint(m+1)))))
+		counts = append(counts, cell(monthW, 1, true, para(center, run(sm, fmt.Sprintf("{{ 统计.按月份[%d].件数 }}", m)))))
+	}
+	heads = append(heads, cell(totalW, 1, true, para(center, run(smh, "合计"))))
+	counts = append(counts, cell(totalW, 1, true, para(center, run(sm, "{{ 统计.发文总数 }}"))))
+	table3 := "<w:tbl>" + tblPr("", gridBorders(), 57) + tblGrid(ws3...) + row(head, heads...) + row(tr, counts...) + "</w:tbl>"
+
+	const chartH = float64(chartMMW) * chartPxH / chartPxW
 	return join(headUp(), titleAndAddressee(),
 		[]string{
 			text("现将我局{{ 报告年度 }}年度行政执法监督工作情况报告如下："),
@@ -165,9 +216,21 @@ func docAnnual() []string {
 		},
 		paras("总体情况", "段"),
 		[]string{
-			text("{{ 报告年度 }}年，我局共制发行政执法监督文书{{ 统计.发文总数 }}件，开展行政执法检查{{ 统计.执法检查次数 }}次，评查行政执法案卷{{ 统计.评查案卷数 }}卷，发现问题{{ 统计.发现问题数 }}个，已完成整改{{ 统计.整改完成数 }}个，整改按期完成率{{ 统计.整改按期率 }}。主要数据见下表。"),
-			para(pp{noSnap: true, spacing: `w:before="120" w:after="120"`, jc: "center", keepNext: true}, run(rs{font: fHT, sz: szTable}, "{{ 报告年度 }}年度行政执法监督主要数据")),
-			table,
+			body(fs("{{ 报告年度 }}年，我局共制发公文{{ 统计.发文总数 }}件，对{{ 统计.被监督单位数 }}个单位开展行政执法监督，在监督文书中指出问题{{ 统计.发现问题数 }}个。"),
+				fs("{% if 统计.整改.应整改 %}"),
+				fs("整改期限在本年度届满的监督文书{{ 统计.整改.应整改 }}件，其中按期整改{{ 统计.整改.按期整改 }}件，逾期整改{{ 统计.整改.逾期整改 }}件，尚未整改{{ 统计.整改.尚未整改 }}件，整改按期率{{ 统计.整改.按期率 }}。"),
+				fs("{% else %}"),
+				fs("本年度没有整改期限届满的监督文书。"),
+				fs("{% endif %}"),
+				fs("主要数据见表1至表3和图1。")),
+			caption("表1　{{ 报告年度 }}年度行政执法监督主要数据"),
+			table1,
+			caption("表2　{{ 报告年度 }}年度各类公文件数"),
+			table2,
+			caption("表3　{{ 报告年度 }}年度各月制发公文件数"),
+			table3,
+			drawing(annualChart, 1, "各月制发公文件数柱状图", chartMMW, chartH),
+			para(pp{noSnap: true, spacing: `w:before="60" w:after="120"`, jc: "center"}, run(h, "图1　{{ 报告年度 }}年度各月制发公文件数（横轴为月份，纵轴为件数）")),
 			h1("二、主要做法"),
 		},
 		points("主要做法", "项", "标题", "内容"),

@@ -6,9 +6,12 @@ import (
 )
 
 const (
-	nsW  = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-	nsR  = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-	decl = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n"
+	nsW   = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+	nsR   = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+	nsWP  = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+	nsA   = "http://schemas.openxmlformats.org/drawingml/2006/main"
+	nsPic = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+	decl  = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n"
 )
 
 // ---- 版头 ----
@@ -174,8 +177,13 @@ func sectPr() string {
 }
 
 func documentXML(blocks []string) string {
-	return decl + `<w:document xmlns:w="` + nsW + `" xmlns:r="` + nsR + `"><w:body>` +
-		strings.Join(blocks, "") + sectPr() + `</w:body></w:document>`
+	body := strings.Join(blocks, "")
+	ns := ""
+	if strings.Contains(body, "<w:drawing>") {
+		ns = ` xmlns:wp="` + nsWP + `" xmlns:a="` + nsA + `" xmlns:pic="` + nsPic + `"`
+	}
+	return decl + `<w:document xmlns:w="` + nsW + `" xmlns:r="` + nsR + `"` + ns + `><w:body>` +
+		body + sectPr() + `</w:body></w:document>`
 }
 
 // footer is a page-number footer: "— " PAGE " —" in 4号宋体, odd pages
@@ -253,9 +261,21 @@ func fontTableXML() string {
 		`</w:fonts>`
 }
 
-const contentTypesXML = decl + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+// contentTypesXML declares the parts' types; png when the document has
+// pictures.
+func contentTypesXML(png bool) string {
+	img := ""
+	if png {
+		img = `<Default Extension="png" ContentType="image/png"/>`
+	}
+	return contentTypesHead + img + contentTypesTail
+}
+
+const contentTypesHead = decl + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
 	`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
-	`<Default Extension="xml" ContentType="application/xml"/>` +
+	`<Default Extension="xml" ContentType="application/xml"/>`
+
+const contentTypesTail = "" +
 	`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>` +
 	`<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>` +
 	`<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>` +
@@ -272,7 +292,17 @@ const rootRelsXML = decl + `<Relationships xmlns="http://schemas.openxmlformats.
 	`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>` +
 	`</Relationships>`
 
-const documentRelsXML = decl + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+// documentRelsXML is the document's relationships, with one image
+// relationship per picture.
+func documentRelsXML(pics []picture) string {
+	var b strings.Builder
+	for _, p := range pics {
+		b.WriteString(`<Relationship Id="` + p.rid + `" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/` + p.name + `"/>`)
+	}
+	return strings.TrimSuffix(documentRels, `</Relationships>`) + b.String() + `</Relationships>`
+}
+
+const documentRels = decl + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
 	`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>` +
 	`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>` +
 	`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>` +

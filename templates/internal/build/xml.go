@@ -305,3 +305,23 @@ func dataTable(cols []col, forTag string, sz int) string {
 		tagRow("{%tr endfor %}", ws) +
 		"</w:tbl>"
 }
+
+// ---- pictures ----
+
+// drawing is a paragraph holding one inline picture, centred, w×h mm,
+// off the line grid so that the line grows to the picture's height.
+func drawing(p picture, id int, descr string, wMM, hMM float64) string {
+	cx, cy := int(wMM*36000), int(hMM*36000) // EMU
+	ext := fmt.Sprintf(`cx="%d" cy="%d"`, cx, cy)
+	name := esc(p.name)
+	return para(pp{noSnap: true, spacing: `w:before="120" w:line="240" w:lineRule="auto"`, jc: "center", keepNext: true},
+		`<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">`+
+			`<wp:extent `+ext+`/><wp:effectExtent l="0" t="0" r="0" b="0"/>`+
+			fmt.Sprintf(`<wp:docPr id="%d" name="%s" descr="%s"/>`, id, name, esc(descr))+
+			`<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>`+
+			`<a:graphic><a:graphicData uri="`+nsPic+`"><pic:pic>`+
+			fmt.Sprintf(`<pic:nvPicPr><pic:cNvPr id="%d" name="%s"/><pic:cNvPicPr/></pic:nvPicPr>`, id, name)+
+			`<pic:blipFill><a:blip r:embed="`+p.rid+`"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>`+
+			`<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext `+ext+`/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>`+
+			`</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>`)
+}
