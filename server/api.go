@@ -59,6 +59,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/audit", perm: auth.PermAudit, h: s.apiAudit},
 		{method: "GET", path: "/api/v1/export", perm: auth.PermExport, h: s.export},
 		{method: "GET", path: "/api/v1/tracking", perm: auth.PermRead, h: s.apiTracking},
+		{method: "GET", path: "/api/v1/stats", perm: auth.PermRead, h: s.apiStats},
 
 		{method: "GET", path: "/api/v1/users", perm: auth.PermManageUsers, h: s.apiUsers},
 		{method: "POST", path: "/api/v1/users", perm: auth.PermManageUsers, h: s.apiCreateUser},

@@ -242,6 +242,8 @@ func TestBrowserIssueAndSearch(t *testing.T) {
 		{"/users", "table", "用户管理"},
 		{"/audit", "#audit", "审计日志"},
 		{"/account", "form", "我的账户"},
+		{"/tracking", "#tracking", "督办"},
+		{"/stats", "#stats-summary", "统计"},
 	} {
 		if err := chromedp.Run(ctx,
 			chromedp.Navigate(base+p.path),

@@ -51,6 +51,8 @@ func (s *Server) pageRoutes() []route {
 
 		{method: "GET", path: "/audit", perm: auth.PermAudit, h: s.auditPage},
 		{method: "GET", path: "/tracking", perm: auth.PermRead, h: s.trackingPage},
+		{method: "GET", path: "/stats", perm: auth.PermRead, h: s.statsPage},
+		{method: "GET", path: "/stats/chart.png", perm: auth.PermRead, h: s.statsChart},
 	}
 }
 

@@ -461,6 +461,22 @@ func TestTrackingPage(t *testing.T) {
 	if resp.StatusCode != 403 {
 		t.Errorf("another office's 督办 by org=: %d, want 403", resp.StatusCode)
 	}
+	resp, b = e.do("wlmq-archivist", "GET", "/api/v1/stats?year=2026&as_of=2026-06-01", nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("stats: %d %s", resp.StatusCode, b)
+	}
+	st := decode(t, b)
+	if st["issued"].(float64) != 2 || st["rectification"].(map[string]any)["on_time"].(float64) != 1 {
+		t.Errorf("stats: issued %v, rectification %v", st["issued"], st["rectification"])
+	}
+	resp, b = e.do("wlmq-archivist", "GET", "/stats/chart.png?year=2026", nil)
+	if resp.StatusCode != 200 || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Errorf("chart: %d, %d bytes", resp.StatusCode, len(b))
+	}
+	resp, _ = e.do("klmy-archivist", "GET", "/api/v1/stats?org=wlmq", nil)
+	if resp.StatusCode != 403 {
+		t.Errorf("another office's 统计: %d, want 403", resp.StatusCode)
+	}
 	resp, b = e.do("wlmq-drafter", "GET", "/tracking?today=2026-06-01", nil)
 	if resp.StatusCode != 200 || !strings.Contains(string(b), "按期答复") {
 		t.Errorf("督办 page: %d", resp.StatusCode)

@@ -33,6 +33,7 @@ var nav = []navItem{
 	{"/issue", "拟稿发文", auth.PermIssue},
 	{"/search", "文件检索", auth.PermSearch},
 	{"/tracking", "督办", auth.PermRead},
+	{"/stats", "统计", auth.PermRead},
 	{"/numbers", "文号管理", auth.PermRead},
 	{"/templates", "模板管理", auth.PermManageTemplates},
 	{"/users", "用户管理", auth.PermManageUsers},
