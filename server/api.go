@@ -60,6 +60,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/export", perm: auth.PermExport, h: s.export},
 		{method: "GET", path: "/api/v1/tracking", perm: auth.PermRead, h: s.apiTracking},
 		{method: "GET", path: "/api/v1/stats", perm: auth.PermRead, h: s.apiStats},
+		{method: "POST", path: "/api/v1/import", perm: auth.PermImport, h: s.apiImport, limit: maxImportBytes},
 
 		{method: "GET", path: "/api/v1/users", perm: auth.PermManageUsers, h: s.apiUsers},
 		{method: "POST", path: "/api/v1/users", perm: auth.PermManageUsers, h: s.apiCreateUser},

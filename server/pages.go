@@ -52,6 +52,8 @@ func (s *Server) pageRoutes() []route {
 		{method: "GET", path: "/audit", perm: auth.PermAudit, h: s.auditPage},
 		{method: "GET", path: "/tracking", perm: auth.PermRead, h: s.trackingPage},
 		{method: "GET", path: "/stats", perm: auth.PermRead, h: s.statsPage},
+		{method: "GET", path: "/import", perm: auth.PermImport, h: s.importPage},
+		{method: "POST", path: "/import", perm: auth.PermImport, h: s.importPost, limit: maxImportBytes},
 		{method: "GET", path: "/stats/chart.png", perm: auth.PermRead, h: s.statsChart},
 	}
 }

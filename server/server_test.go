@@ -510,3 +510,52 @@ func TestExportBundle(t *testing.T) {
 		t.Errorf("drafter export: %d, want 403", resp.StatusCode)
 	}
 }
+
+// TestImportUpload checks the upload of a past document: a dry run reads
+// its number and writes nothing; the import registers the number, finds
+// the document by a phrase, and a second upload is a duplicate.
+func TestImportUpload(t *testing.T) {
+	e := newEnv(t)
+	txt := "乌鲁木齐市司法局文件\n\n乌司发〔2023〕47号\n\n乌鲁木齐市司法局关于开展行政执法案卷评查工作的通知\n\n各区（县）司法局：\n    为规范行政执法行为，决定开展案卷评查专项工作。\n\n乌鲁木齐市司法局\n2023年3月5日\n"
+	up := func(dry bool) map[string]any {
+		fields := map[string]string{}
+		if dry {
+			fields["dry_run"] = "1"
+		}
+		resp, b := e.do("wlmq-archivist", "POST", "/api/v1/import", multipartFiles(fields, "files", "旧通知.txt", []byte(txt)))
+		if resp.StatusCode != 200 {
+			t.Fatalf("import: %d %s", resp.StatusCode, b)
+		}
+		return decode(t, b)
+	}
+	if s := up(true); s["ready"].(float64) != 1 || !strings.Contains(fmt.Sprint(s["results"]), "乌司发〔2023〕47号") {
+		t.Fatalf("dry run: %v", s)
+	}
+	if s := up(false); s["imported"].(float64) != 1 {
+		t.Fatalf("import: %v", s)
+	}
+	resp, b := e.do("wlmq-archivist", "GET", "/api/v1/search?q="+url.QueryEscape("案卷评查专项"), nil)
+	if resp.StatusCode != 200 || decode(t, b)["total"].(float64) != 1 {
+		t.Errorf("imported document not found: %s", b)
+	}
+	if s := up(false); s["duplicates"].(float64) != 1 {
+		t.Errorf("second upload: %v", s)
+	}
+	resp, _ = e.do("wlmq-drafter", "POST", "/api/v1/import", multipartFiles(nil, "files", "x.txt", []byte(txt)))
+	if resp.StatusCode != 403 {
+		t.Errorf("drafter import: %d, want 403", resp.StatusCode)
+	}
+}
+
+func multipartFiles(fields map[string]string, field, name string, content []byte) *multipartBody {
+	m := &multipartBody{}
+	w := multipart.NewWriter(&m.buf)
+	for k, v := range fields {
+		w.WriteField(k, v)
+	}
+	fw, _ := w.CreateFormFile(field, name)
+	fw.Write(content)
+	w.Close()
+	m.ct = w.FormDataContentType()
+	return m
+}

@@ -35,6 +35,7 @@ var nav = []navItem{
 	{"/tracking", "督办", auth.PermRead},
 	{"/stats", "统计", auth.PermRead},
 	{"/numbers", "文号管理", auth.PermRead},
+	{"/import", "导入", auth.PermImport},
 	{"/templates", "模板管理", auth.PermManageTemplates},
 	{"/users", "用户管理", auth.PermManageUsers},
 	{"/audit", "审计日志", auth.PermAudit},
