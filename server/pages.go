@@ -33,7 +33,7 @@ func (s *Server) pageRoutes() []route {
 		{method: "GET", path: "/search", perm: auth.PermSearch, h: s.searchUIPage},
 		{method: "GET", path: "/export", perm: auth.PermExport, h: s.export},
 		{method: "GET", path: "/documents/{year}/{id}", perm: auth.PermRead, h: s.documentPage},
-		{method: "GET", path: "/documents/{year}/{id}/v/{n}", perm: auth.PermDownload, h: s.downloadPage},
+		{method: "GET", path: "/documents/{year}/{id}/v/{n}", perm: auth.PermDownload, h: s.apiDownload},
 		{method: "POST", path: "/documents/{year}/{id}/file", perm: auth.PermFile, h: s.filePost, limit: maxFormBytes},
 		{method: "POST", path: "/documents/{year}/{id}/void", perm: auth.PermVoid, h: s.voidPost, limit: maxFormBytes},
 		{method: "POST", path: "/documents/{year}/{id}/versions", perm: auth.PermRevise, h: s.revisePost, limit: maxUploadBytes},
@@ -422,30 +422,18 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, c *call) e
 	return nil
 }
 
-func (s *Server) downloadPage(w http.ResponseWriter, r *http.Request, c *call) error {
-	rec, err := s.visible(r, c)
-	if err != nil {
-		return err
-	}
-	n, err := strconv.Atoi(c.vars["n"])
-	if err != nil {
-		return errorf(http.StatusNotFound, "版本号“%s”无效", c.vars["n"])
-	}
-	return s.download(w, r, c, rec, n)
-}
-
-// afterAction shows the document page again with an error, or redirects
-// to it with a message.
-func (s *Server) afterAction(w http.ResponseWriter, r *http.Request, c *call, rec *archive.Record, err error, ok string) error {
-	if err != nil {
-		p := problemOf(err)
-		if p.Status >= 500 || rec == nil {
-			return err
-		}
-	}
+// afterAction redirects back to the document page saying what happened:
+// ok, or a refusal the user can act on (a value, the document's state).
+// A failure of the server, a refusal of access or a missing document is
+// answered with an error page instead.
+func (s *Server) afterAction(w http.ResponseWriter, r *http.Request, c *call, err error, ok string) error {
 	to := fmt.Sprintf("/documents/%s/%s", c.vars["year"], c.vars["id"])
 	if err != nil {
-		redirectFlash(w, r, to, "未完成："+problemOf(err).Detail)
+		p := problemOf(err)
+		if p.Status >= 500 || p.Status == http.StatusForbidden || p.Status == http.StatusNotFound {
+			return err
+		}
+		redirectFlash(w, r, to, "未完成："+p.Detail)
 		return nil
 	}
 	redirectFlash(w, r, to, ok)
@@ -454,39 +442,27 @@ func (s *Server) afterAction(w http.ResponseWriter, r *http.Request, c *call, re
 
 func (s *Server) filePost(w http.ResponseWriter, r *http.Request, c *call) error {
 	rec, err := s.fileDocument(r, c, r.PostFormValue("retention"))
-	if rec == nil && err != nil {
-		if p := problemOf(err); p.Status < 500 && p.Status != http.StatusForbidden && p.Status != http.StatusNotFound {
-			return s.afterAction(w, r, c, &archive.Record{}, err, "")
-		}
-		return err
-	}
 	msg := ""
 	if rec != nil && rec.Filing != nil {
 		msg = "已归档，档号 " + rec.Filing.DangHao
 	}
-	return s.afterAction(w, r, c, rec, err, msg)
+	return s.afterAction(w, r, c, err, msg)
 }
 
 func (s *Server) voidPost(w http.ResponseWriter, r *http.Request, c *call) error {
 	rec, err := s.voidDocument(r, c, r.PostFormValue("reason"))
 	if err != nil {
-		if p := problemOf(err); p.Status < 500 && p.Status != http.StatusForbidden && p.Status != http.StatusNotFound {
-			return s.afterAction(w, r, c, &archive.Record{}, err, "")
-		}
-		return err
+		return s.afterAction(w, r, c, err, "")
 	}
-	return s.afterAction(w, r, c, rec, nil, "已作废："+rec.Wenhao)
+	return s.afterAction(w, r, c, nil, "已作废："+rec.Wenhao)
 }
 
 func (s *Server) revisePost(w http.ResponseWriter, r *http.Request, c *call) error {
 	rec, err := s.revise(r, c)
 	if err != nil {
-		if p := problemOf(err); p.Status < 500 && p.Status != http.StatusForbidden && p.Status != http.StatusNotFound {
-			return s.afterAction(w, r, c, &archive.Record{}, err, "")
-		}
-		return err
+		return s.afterAction(w, r, c, err, "")
 	}
-	return s.afterAction(w, r, c, rec, nil, fmt.Sprintf("已保存第%d版", rec.Latest().N))
+	return s.afterAction(w, r, c, nil, fmt.Sprintf("已保存第%d版", rec.Latest().N))
 }
 
 // ---- numbers ----
@@ -679,8 +655,14 @@ func (s *Server) usersPost(w http.ResponseWriter, r *http.Request, c *call) erro
 	req := userRequest{Name: strings.TrimSpace(r.PostFormValue("name")), DisplayName: str("display_name"), Org: str("org"),
 		Role: str("role"), Clearance: str("clearance"), Scope: scopeFromForm(r)}
 	u, pw, err := s.createUser(r, c, req)
+	return s.usersAfter(w, r, c, u, pw, err, "已新建用户 ")
+}
+
+// usersAfter shows the users page after a change: the one-time password
+// if one was made, the error a user can correct, or what was done.
+func (s *Server) usersAfter(w http.ResponseWriter, r *http.Request, c *call, u *auth.User, pw string, err error, done string) error {
 	ud := &usersData{}
-	if err == nil {
+	if err == nil && pw != "" {
 		ud.Password, ud.For = pw, u.Name
 	}
 	d, lerr := s.usersView(r, c, ud)
@@ -695,7 +677,7 @@ func (s *Server) usersPost(w http.ResponseWriter, r *http.Request, c *call) erro
 		}
 		d.Error, status = p.Detail, p.Status
 	} else {
-		d.Flash = "已新建用户 " + u.Name
+		d.Flash = done + u.Name
 	}
 	s.ui.render(w, status, "users", d)
 	return nil
@@ -717,26 +699,7 @@ func (s *Server) userPost(w http.ResponseWriter, r *http.Request, c *call) error
 		return errorf(http.StatusBadRequest, "未知的操作")
 	}
 	u, pw, err := s.updateUser(r, c, name, req)
-	ud := &usersData{}
-	if err == nil && pw != "" {
-		ud.Password, ud.For = pw, u.Name
-	}
-	d, lerr := s.usersView(r, c, ud)
-	if lerr != nil {
-		return lerr
-	}
-	status := http.StatusOK
-	if err != nil {
-		p := problemOf(err)
-		if p.Status >= 500 {
-			return err
-		}
-		d.Error, status = p.Detail, p.Status
-	} else {
-		d.Flash = "已保存用户 " + u.Name
-	}
-	s.ui.render(w, status, "users", d)
-	return nil
+	return s.usersAfter(w, r, c, u, pw, err, "已保存用户 ")
 }
 
 // ---- audit ----

@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -69,6 +71,7 @@ type Server struct {
 
 	syncMu   sync.Mutex
 	lastSync time.Time
+	synced   map[string]time.Time // record key -> modification time indexed, within the sync margin
 }
 
 // New builds a server. It does not touch the store: call Prepare before
@@ -111,6 +114,7 @@ func New(cfg Config) (*Server, error) {
 		tokens:   auth.NewTokens(cfg.Store),
 		limiter:  auth.NewLimiter(cfg.LoginAttempts, cfg.LoginWindow, cfg.Now),
 		audit:    audit.NewLog(cfg.Store),
+		synced:   map[string]time.Time{},
 	}
 	s.issuer.Now = cfg.Now
 	s.issuer.OnIssued = func(ctx context.Context, r *archive.Record, content []byte) error {
@@ -212,38 +216,53 @@ func (s *Server) syncLoop(ctx context.Context) {
 }
 
 // SyncIndex reindexes every record the store shows changed since the last
-// sync (with a margin for clocks), and returns how many it reindexed.
+// sync (with a margin for clocks), and returns how many it reindexed. A
+// record seen in an earlier pass with the same modification time is not
+// indexed again.
 func (s *Server) SyncIndex(ctx context.Context) (int, error) {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
 	since := s.lastSync.Add(-2 * time.Minute)
 	started := s.cfg.Now()
-	var changed []string
+	type change struct {
+		year int
+		id   string
+		mod  time.Time
+		key  string
+	}
+	var changed []change
 	err := s.store.List(ctx, "documents/", func(o archive.ObjectInfo) error {
-		if len(o.Key) > 12 && o.Key[len(o.Key)-12:] == "/record.json" && !o.Modified.Before(since) {
-			changed = append(changed, o.Key)
+		// documents/<year>/<id>/record.json
+		parts := strings.Split(o.Key, "/")
+		if len(parts) != 4 || parts[3] != "record.json" || o.Modified.Before(since) || s.synced[o.Key].Equal(o.Modified) {
+			return nil
 		}
+		year, err := strconv.Atoi(parts[1])
+		if err != nil {
+			return nil
+		}
+		changed = append(changed, change{year, parts[2], o.Modified, o.Key})
 		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("server: sync: %w", err)
 	}
 	n := 0
-	for _, key := range changed {
-		var year int
-		var id string
-		if _, err := fmt.Sscanf(key, "documents/%d/", &year); err != nil {
-			continue
-		}
-		id = key[len(fmt.Sprintf("documents/%d/", year)) : len(key)-len("/record.json")]
-		r, _, err := s.docs.GetRecord(ctx, year, id)
+	for _, ch := range changed {
+		r, _, err := s.docs.GetRecord(ctx, ch.year, ch.id)
 		if err != nil {
 			return n, err
 		}
 		if err := s.index.IndexRecord(ctx, s.store, r); err != nil {
 			return n, err
 		}
+		s.synced[ch.key] = ch.mod
 		n++
+	}
+	for k, mod := range s.synced {
+		if mod.Before(since) {
+			delete(s.synced, k)
+		}
 	}
 	s.lastSync = started
 	return n, nil

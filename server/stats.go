@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gongwen/gongwen/auth"
 	"github.com/gongwen/gongwen/deadline"
 	"github.com/gongwen/gongwen/stats"
 )
@@ -25,23 +24,9 @@ func (s *Server) annualFigures(r *http.Request, c *call) (*stats.Figures, error)
 		}
 		year = n
 	}
-	org := strings.TrimSpace(q.Get("org"))
-	u := c.user
-	switch {
-	case u.Role == auth.RoleAdmin:
-	case u.Role == auth.RoleEvaluator && len(u.Scope.Orgs) > 0:
-		if org == "" {
-			org = u.Scope.Orgs[0]
-		}
-		if !contains(u.Scope.Orgs, org) {
-			return nil, &httpError{status: http.StatusForbidden, title: "无权访问", detail: "该机关不在您的查阅范围内", cause: auth.ErrForbidden}
-		}
-	case u.Role == auth.RoleEvaluator:
-	default:
-		if org != "" && org != u.Org {
-			return nil, &httpError{status: http.StatusForbidden, title: "无权访问", detail: "只能查看本机关的统计", cause: auth.ErrForbidden}
-		}
-		org = u.Org
+	org, err := scopeOrg(c.user, strings.TrimSpace(q.Get("org")), "统计")
+	if err != nil {
+		return nil, err
 	}
 	var asOf deadline.Date
 	if v := q.Get("as_of"); v != "" {
@@ -57,7 +42,7 @@ func (s *Server) annualFigures(r *http.Request, c *call) (*stats.Figures, error)
 	}
 	kept := f.Rectification.Items[:0]
 	for _, it := range f.Rectification.Items {
-		if rec, err := s.findDocument(r.Context(), it.ID); err == nil && u.CanSee(rec) {
+		if rec, err := s.findDocument(r.Context(), it.ID); err == nil && c.user.CanSee(rec) {
 			kept = append(kept, it)
 		}
 	}

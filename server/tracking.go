@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,23 +37,11 @@ func (s *Server) trackingReport(r *http.Request, c *call) (*tracking.Report, tra
 		}
 		tq.Within = n
 	}
-	u := c.user
-	switch {
-	case u.Role == auth.RoleAdmin:
-	case u.Role == auth.RoleEvaluator && len(u.Scope.Orgs) > 0:
-		if tq.Org == "" {
-			tq.Org = u.Scope.Orgs[0]
-		}
-		if !contains(u.Scope.Orgs, tq.Org) {
-			return nil, tq, &httpError{status: http.StatusForbidden, title: "无权访问", detail: "该机关不在您的查阅范围内", cause: auth.ErrForbidden}
-		}
-	case u.Role == auth.RoleEvaluator:
-	default:
-		if tq.Org != "" && tq.Org != u.Org {
-			return nil, tq, &httpError{status: http.StatusForbidden, title: "无权访问", detail: "只能查看本机关的督办事项", cause: auth.ErrForbidden}
-		}
-		tq.Org = u.Org
+	org, err := scopeOrg(c.user, tq.Org, "督办事项")
+	if err != nil {
+		return nil, tq, err
 	}
+	tq.Org = org
 	cal, err := deadline.Load(r.Context(), s.store)
 	if err != nil {
 		return nil, tq, err
@@ -69,37 +58,39 @@ func (s *Server) trackingReport(r *http.Request, c *call) (*tracking.Report, tra
 		if err != nil && it.Wenhao != "" {
 			rec, err = s.findDocument(r.Context(), it.Wenhao)
 		}
-		if err != nil || !u.CanSee(rec) {
+		if err != nil || !c.user.CanSee(rec) {
 			continue
 		}
 		kept = append(kept, it)
-		counts.Total++
-		switch it.State {
-		case tracking.Open:
-			counts.Open++
-		case tracking.DueSoon:
-			counts.DueSoon++
-		case tracking.Overdue:
-			counts.Overdue++
-		case tracking.OnTime:
-			counts.OnTime++
-		case tracking.Late:
-			counts.Late++
-		case tracking.Unknown:
-			counts.Unknown++
-		}
+		counts.Add(it.State)
 	}
 	rep.Items, rep.Counts = kept, counts
 	return rep, tq, nil
 }
 
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
+// scopeOrg is the office whose tracking or figures a user asks for (org,
+// possibly empty): an administrator any (empty: all), an evaluator one of
+// their scope (the first when empty; any when their scope names none),
+// everyone else their own. what names the listing in a refusal.
+func scopeOrg(u *auth.User, org, what string) (string, error) {
+	switch {
+	case u.Role == auth.RoleAdmin:
+		return org, nil
+	case u.Role == auth.RoleEvaluator && len(u.Scope.Orgs) > 0:
+		if org == "" {
+			org = u.Scope.Orgs[0]
 		}
+		if !slices.Contains(u.Scope.Orgs, org) {
+			return "", &httpError{status: http.StatusForbidden, title: "无权访问", detail: "该机关不在您的查阅范围内", cause: auth.ErrForbidden}
+		}
+		return org, nil
+	case u.Role == auth.RoleEvaluator:
+		return org, nil
 	}
-	return false
+	if org != "" && org != u.Org {
+		return "", &httpError{status: http.StatusForbidden, title: "无权访问", detail: "只能查看本机关的" + what, cause: auth.ErrForbidden}
+	}
+	return u.Org, nil
 }
 
 func (s *Server) apiTracking(w http.ResponseWriter, r *http.Request, c *call) error {

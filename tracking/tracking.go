@@ -228,7 +228,9 @@ func (c Counts) Of(s State) int {
 	return 0
 }
 
-func (c *Counts) add(s State) {
+// Add counts one more item in state s (for a caller that keeps only some
+// of a report's items).
+func (c *Counts) Add(s State) {
 	c.Total++
 	switch s {
 	case Open:
@@ -294,7 +296,7 @@ func List(ctx context.Context, docs *archive.Documents, cal *deadline.Calendar, 
 	rep := &Report{Query: q, Today: today, Items: make([]Item, 0, len(notices))}
 	for _, r := range notices {
 		it := item(r, cal, today, q.Within, answersOf(r, answers))
-		rep.Counts.add(it.State)
+		rep.Counts.Add(it.State)
 		rep.Items = append(rep.Items, it)
 	}
 	sort.SliceStable(rep.Items, func(i, j int) bool {
