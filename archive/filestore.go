@@ -17,11 +17,18 @@ import (
 
 // FileStore keeps objects as files under one folder: the embedded default
 // store. Several processes may share the folder: creation is atomic
-// (a complete temporary file hard-linked into place, which fails if the
-// name exists), replacement is a rename under an exclusive lock on the
-// key, and readers never see a partial file.
+// (a complete, synced file linked into place, which fails if the name
+// exists), replacement is a rename under an exclusive lock on the key,
+// and readers never see a partial file. A Put returns once the file and
+// its name are on disk: the folder holding it is synced too, and so is
+// every folder it had to create.
 type FileStore struct {
 	root string
+	// unnamed says that new files can be written without a name
+	// (O_TMPFILE) and named by one link: one change to the key's folder
+	// per create instead of three (temporary name, link, removal), which
+	// matters when many issuers add numbers to the same folder.
+	unnamed bool
 }
 
 // Reserved names inside the folder; ValidKey refuses keys that use them.
@@ -39,7 +46,24 @@ func OpenFileStore(dir string) (*FileStore, error) {
 	if err := os.MkdirAll(filepath.Join(abs, fileLockDir), 0o755); err != nil {
 		return nil, fmt.Errorf("archive: 无法创建数据目录 %s：%w", abs, err)
 	}
-	return &FileStore{root: abs}, nil
+	return &FileStore{root: abs, unnamed: canLinkUnnamed(filepath.Join(abs, fileLockDir))}, nil
+}
+
+// canLinkUnnamed reports whether dir's file system supports creating a
+// file without a name and linking it in later (Linux with /proc; not every
+// file system takes O_TMPFILE).
+func canLinkUnnamed(dir string) bool {
+	f, err := openUnnamed(dir)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	p := filepath.Join(dir, fmt.Sprintf("probe-%d-%d", os.Getpid(), time.Now().UnixNano()))
+	if err := linkUnnamed(f, p); err != nil {
+		return false
+	}
+	os.Remove(p)
+	return true
 }
 
 // String implements Store.
@@ -96,22 +120,9 @@ func (s *FileStore) Put(ctx context.Context, key string, data []byte, cond Cond)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	tmp, err := s.writeTemp(filepath.Dir(p), data)
-	if errors.Is(err, fs.ErrNotExist) {
-		// First object in this folder: make it, then write.
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, err)
-		}
-		tmp, err = s.writeTemp(filepath.Dir(p), data)
-	}
-	if err != nil {
-		return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, err)
-	}
-	defer os.Remove(tmp)
 	info := ObjectInfo{Key: key, Size: int64(len(data)), ETag: fileETag(data)}
 	if cond.IfNoneMatch {
-		// link(2) is atomic and fails if the name exists, across processes.
-		if err := os.Link(tmp, p); err != nil {
+		if err := s.create(p, data); err != nil {
 			if errors.Is(err, fs.ErrExist) {
 				return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, ErrPrecondition)
 			}
@@ -119,6 +130,12 @@ func (s *FileStore) Put(ctx context.Context, key string, data []byte, cond Cond)
 		}
 		return s.stamp(p, info)
 	}
+	dir := filepath.Dir(p)
+	tmp, err := s.writeTemp(dir, data)
+	if err != nil {
+		return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, err)
+	}
+	defer os.Remove(tmp)
 	unlock, err := s.lock(key)
 	if err != nil {
 		return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, err)
@@ -139,7 +156,47 @@ func (s *FileStore) Put(ctx context.Context, key string, data []byte, cond Cond)
 	if err := os.Rename(tmp, p); err != nil {
 		return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, err)
 	}
+	if err := syncDir(dir); err != nil {
+		return ObjectInfo{}, fmt.Errorf("archive: put %s: %w", key, err)
+	}
 	return s.stamp(p, info)
+}
+
+// create writes data as a new file p, failing with an error matching
+// fs.ErrExist if p exists (atomically, across processes: link(2) never
+// replaces a name). The content is synced before it gets its name and the
+// folder after, so a name on disk always stands for a complete file.
+func (s *FileStore) create(p string, data []byte) error {
+	dir := filepath.Dir(p)
+	if s.unnamed {
+		f, err := openUnnamed(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			if err := s.mkdirSynced(dir); err != nil {
+				return err
+			}
+			f, err = openUnnamed(dir)
+		}
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := writeSynced(f, data); err != nil {
+			return err
+		}
+		if err := linkUnnamed(f, p); err != nil {
+			return err
+		}
+		return syncDir(dir)
+	}
+	tmp, err := s.writeTemp(dir, data)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	if err := os.Link(tmp, p); err != nil {
+		return err
+	}
+	return syncDir(dir)
 }
 
 // stamp completes the description of a just-written object: it was
@@ -149,28 +206,80 @@ func (s *FileStore) stamp(_ string, info ObjectInfo) (ObjectInfo, error) {
 	return info, nil
 }
 
-// writeTemp writes data to a synced temporary file in dir.
+// writeTemp writes data to a synced temporary file in dir, creating dir
+// if it does not exist.
 func (s *FileStore) writeTemp(dir string, data []byte) (string, error) {
 	f, err := os.CreateTemp(dir, fileTmpPrefix+"*")
+	if errors.Is(err, fs.ErrNotExist) {
+		// First object in this folder: make it, then write.
+		if err := s.mkdirSynced(dir); err != nil {
+			return "", err
+		}
+		f, err = os.CreateTemp(dir, fileTmpPrefix+"*")
+	}
 	if err != nil {
 		return "", err
 	}
 	name := f.Name()
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(name)
-		return "", err
+	err = writeSynced(f, data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(name)
-		return "", err
-	}
-	if err := f.Close(); err != nil {
+	if err != nil {
 		os.Remove(name)
 		return "", err
 	}
 	return name, nil
+}
+
+// writeSynced writes data to f and waits until it is on disk.
+func writeSynced(f *os.File, data []byte) error {
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+// syncDir waits until the names in dir are on disk: a new or renamed
+// file is only durable once its folder is.
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("sync folder %s: %w", dir, err)
+	}
+	return nil
+}
+
+// mkdirSynced creates dir and the folders above it that are missing
+// (inside the store's root), syncing the folder each one is made in.
+// Another process making the same folder at the same time is not an error.
+func (s *FileStore) mkdirSynced(dir string) error {
+	var missing []string
+	for d := dir; d != s.root && len(d) > len(s.root); d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			break
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		missing = append(missing, d)
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		d := missing[i]
+		if err := os.Mkdir(d, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+		if err := syncDir(filepath.Dir(d)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lock takes an exclusive advisory lock (flock) for one key, shared by
