@@ -21,6 +21,24 @@ const (
 	NumberImported  = "imported"  // used by a document imported from before gongwen
 )
 
+// NumberStatusName is a number status as staff read it: 已发文, 预留,
+// 作废, 导入 or 发文中 (the status itself when it is none of these).
+func NumberStatusName(status string) string {
+	switch status {
+	case NumberIssued:
+		return "已发文"
+	case NumberReserved:
+		return "预留"
+	case NumberVoid:
+		return "作废"
+	case NumberImported:
+		return "导入"
+	case NumberAllocated:
+		return "发文中"
+	}
+	return status
+}
+
 // NumberEntry is one 发文字号 in the registry, stored at
 // numbers/<机关代字>/<year>/<seq>.
 type NumberEntry struct {

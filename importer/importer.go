@@ -358,13 +358,16 @@ func (im *Importer) release(ctx context.Context, md *Metadata, id string, cause 
 }
 
 // claimable decides about a number already in the registry. An import
-// may take it up when it waits for this document — reserved (预留) for a
-// document signed offline, or left without its document by an import that
-// failed or was interrupted (ten minutes ago or more). Otherwise the
+// may take it up when it waits for this document: reserved (预留) for a
+// document signed offline, or left without its document for ten minutes
+// or more (archive.StaleAllocation) by an import or an issue that was
+// interrupted — or whose document is missing because the store was
+// restored from a copy taken while it was being issued. Otherwise the
 // result says why the file is not imported: a duplicate when the number's
 // document has the same title, else a conflict.
 func (im *Importer) claimable(ctx context.Context, e *archive.NumberEntry, md *Metadata, res Result) (bool, Result) {
 	res.Status = StatusFailed
+	stale := time.Since(e.Updated) >= archive.StaleAllocation
 	switch e.Status {
 	case archive.NumberReserved:
 		if e.DocumentID == "" {
@@ -374,12 +377,14 @@ func (im *Importer) claimable(ctx context.Context, e *archive.NumberEntry, md *M
 		res.Reason = fmt.Sprintf("文号 %s 已登记为作废（%s），未导入；如该文号确曾使用，请先核实登记", e.Wenhao, e.Reason)
 		return false, res
 	case archive.NumberAllocated:
-		res.Reason = fmt.Sprintf("文号 %s 正在发文中，未导入；请稍后再试", e.Wenhao)
-		return false, res
+		if !stale {
+			res.Reason = fmt.Sprintf("文号 %s 正在发文中，未导入；请稍后再试", e.Wenhao)
+			return false, res
+		}
 	}
 	if e.DocumentID == "" {
-		if e.Status == archive.NumberImported {
-			return true, Result{} // left by an import that failed
+		if e.Status == archive.NumberImported || e.Status == archive.NumberAllocated {
+			return true, Result{} // left by an import or an issue that failed
 		}
 		res.Reason = fmt.Sprintf("文号 %s 已登记（%s），未导入；请先核实登记", e.Wenhao, e.Status)
 		return false, res
@@ -391,8 +396,8 @@ func (im *Importer) claimable(ctx context.Context, e *archive.NumberEntry, md *M
 	case !errors.Is(err, archive.ErrNotFound):
 		res.Reason = fmt.Sprintf("无法读取文号 %s 登记的文件 %s：%v", e.Wenhao, e.DocumentID, err)
 		return false, res
-	case e.Status == archive.NumberImported && time.Since(e.Updated) >= archive.StaleAllocation:
-		return true, Result{} // an import interrupted before its record was stored
+	case stale && e.Status != archive.NumberReserved:
+		return true, Result{} // its document was never stored, or is lost
 	}
 	res.Reason = fmt.Sprintf("文号 %s 正在由另一次导入或发文使用（文件 %s 尚未保存），未导入；请 10 分钟后再试，或运行 gongwen verify 查看", e.Wenhao, e.DocumentID)
 	return false, res
@@ -416,5 +421,8 @@ func claimNote(e *archive.NumberEntry) string {
 	if e.Status == archive.NumberReserved {
 		return fmt.Sprintf("使用预留的文号 %s（预留原因：%s）", e.Wenhao, e.Reason)
 	}
-	return fmt.Sprintf("接续未完成的导入，使用已登记的文号 %s", e.Wenhao)
+	if e.Status == archive.NumberImported {
+		return fmt.Sprintf("接续未完成的导入，使用已登记的文号 %s", e.Wenhao)
+	}
+	return fmt.Sprintf("文号 %s 已登记（%s）但文件缺失（发文中断，或存储由发文中途的备份恢复），以导入的文件补齐", e.Wenhao, archive.NumberStatusName(e.Status))
 }

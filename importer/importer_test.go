@@ -2,7 +2,9 @@ package importer_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gongwen/gongwen/archive"
 	"github.com/gongwen/gongwen/importer"
@@ -327,6 +330,54 @@ func TestImportReservedNumber(t *testing.T) {
 	sum, _ = importer.New(s).Import(ctx, []importer.File{importer.BytesFile("作废号.txt", []byte(text))}, importer.Options{})
 	if r := sum.Results[0]; r.Status != importer.StatusFailed || !strings.Contains(r.Reason, "作废") {
 		t.Errorf("void number: %+v", r)
+	}
+}
+
+// TestImportFillsNumberWithoutDocument: a number registered as issued
+// whose document is missing — an issue interrupted, or a store restored
+// from a copy taken while the document was being issued — takes the
+// document when it is imported, once the issue can no longer be in
+// progress; a fresh one is left alone.
+func TestImportFillsNumberWithoutDocument(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	put := func(seq int, age time.Duration) {
+		t.Helper()
+		at := time.Now().Add(-age).UTC()
+		e := archive.NumberEntry{Daizi: "乌司发", Year: 2023, Seq: seq, Wenhao: fmt.Sprintf("乌司发〔2023〕%d号", seq),
+			Status: archive.NumberIssued, DocumentID: fmt.Sprintf("20230301-%012x", seq), By: "王明", Time: at, Updated: at}
+		b, _ := json.Marshal(e)
+		if _, err := s.Put(ctx, fmt.Sprintf("numbers/乌司发/2023/%d", seq), b, archive.Cond{IfNoneMatch: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(47, archive.StaleAllocation+time.Minute)
+	put(48, time.Minute)
+	b, _ := os.ReadFile("testdata/手工-评查通知-标题两段.docx")
+	sum, err := importer.New(s).Import(ctx, []importer.File{importer.BytesFile("评查通知.docx", b)}, importer.Options{By: "档案员"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := sum.Results[0]
+	if r.Status != importer.StatusImported || len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "文件缺失") {
+		t.Fatalf("stale number without its document: %+v", r)
+	}
+	reg := archive.NewRegistry(s)
+	e, err := reg.Lookup(ctx, "乌司发〔2023〕47号")
+	if err != nil || e.Status != archive.NumberImported || e.DocumentID != r.Record.ID {
+		t.Errorf("entry after import: %+v %v", e, err)
+	}
+	if _, _, err := archive.NewDocuments(s).GetRecord(ctx, 2023, r.Record.ID); err != nil {
+		t.Errorf("imported document: %v", err)
+	}
+
+	text := strings.Replace(mustText(t, b), "乌司发[2023]47号", "乌司发[2023]48号", 1)
+	sum, _ = importer.New(s).Import(ctx, []importer.File{importer.BytesFile("发文中.txt", []byte(text))}, importer.Options{})
+	if r := sum.Results[0]; r.Status != importer.StatusFailed || !strings.Contains(r.Reason, "尚未保存") {
+		t.Errorf("number of an issue that may still be running: %+v", r)
+	}
+	if e, _ := reg.Lookup(ctx, "乌司发〔2023〕48号"); e == nil || e.Status != archive.NumberIssued || e.DocumentID != "20230301-000000000030" {
+		t.Errorf("entry of the running issue changed: %+v", e)
 	}
 }
 

@@ -153,14 +153,12 @@ func runNumbers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			Gaps    []int                  `json:"gaps"`
 		}{entries, append([]int{}, gaps...)})
 	}
-	label := map[string]string{archive.NumberIssued: "已发文", archive.NumberReserved: "预留", archive.NumberVoid: "作废",
-		archive.NumberImported: "导入", archive.NumberAllocated: "发文中"}
 	for _, e := range entries {
 		detail := e.DocumentID
 		if e.Reason != "" {
 			detail = strings.TrimSpace(detail + " " + e.Reason)
 		}
-		fmt.Fprintf(stdout, "%s\t%s\t%s\n", e.Wenhao, label[e.Status], detail)
+		fmt.Fprintf(stdout, "%s\t%s\t%s\n", e.Wenhao, archive.NumberStatusName(e.Status), detail)
 	}
 	fmt.Fprintf(stdout, "%s〔%d〕共 %d 个文号", *prefix, *year, len(entries))
 	if len(gaps) == 0 {
