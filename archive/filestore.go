@@ -49,6 +49,13 @@ func OpenFileStore(dir string) (*FileStore, error) {
 	return &FileStore{root: abs, unnamed: canLinkUnnamed(filepath.Join(abs, fileLockDir))}, nil
 }
 
+// LeavesNoTemporaries reports whether a write cut short (the process
+// killed, the machine stopped) leaves nothing behind in the folder: true
+// where new files are written unnamed (Linux, O_TMPFILE). Elsewhere it may
+// leave a temporary file named .gongwen-tmp-*, which the store never
+// lists and which may be deleted.
+func (s *FileStore) LeavesNoTemporaries() bool { return s.unnamed }
+
 // canLinkUnnamed reports whether dir's file system supports creating a
 // file without a name and linking it in later (Linux with /proc; not every
 // file system takes O_TMPFILE).

@@ -48,7 +48,7 @@ func TestFileStoreLeavesOnlyItsObjects(t *testing.T) {
 		}
 		if !unnamed {
 			archive.NamedTemporariesOnly(s)
-		} else if !archive.WritesUnnamed(s) {
+		} else if !s.LeavesNoTemporaries() {
 			t.Logf("this file system takes no O_TMPFILE files; named temporaries only")
 		}
 		ctx := context.Background()
@@ -82,11 +82,11 @@ func TestFileStoreLeavesOnlyItsObjects(t *testing.T) {
 		sort.Strings(names)
 		want := "documents/2026/x/record.json numbers/乌司发/2026/1"
 		if got := strings.Join(names, " "); got != want {
-			t.Errorf("unnamed=%v: files in the store: %s, want %s", archive.WritesUnnamed(s), got, want)
+			t.Errorf("unnamed=%v: files in the store: %s, want %s", s.LeavesNoTemporaries(), got, want)
 		}
 		got, _, err := s.Get(ctx, "numbers/乌司发/2026/1")
 		if err != nil || string(got) != "a" {
-			t.Errorf("unnamed=%v: number 1 holds %q (%v), want the first write", archive.WritesUnnamed(s), got, err)
+			t.Errorf("unnamed=%v: number 1 holds %q (%v), want the first write", s.LeavesNoTemporaries(), got, err)
 		}
 	}
 }

@@ -41,6 +41,11 @@ type VerifyReport struct {
 	Problems []Problem      `json:"problems"`
 	ByKind   map[string]int `json:"by_kind"`
 	Repaired int            `json:"repaired"` // unfinished numbers settled by repair
+	// Unreferenced are content objects that no record names: the .docx of
+	// an issue cut short after its content was stored and before its
+	// record was (its number is void). They are not documents, nothing
+	// shows them, and they are kept as evidence; they are not problems.
+	Unreferenced []string `json:"unreferenced"`
 }
 
 // StaleAllocation is how long a number may stay "allocated" (an issue in
@@ -73,10 +78,12 @@ func Verify(ctx context.Context, s Store, opt VerifyOptions) (*VerifyReport, err
 		rep.Problems = append(rep.Problems, Problem{kind, key, detail})
 		rep.ByKind[kind]++
 	}
-	var recordKeys, numberKeys []string
+	var recordKeys, numberKeys, contentKeys []string
 	if err := s.List(ctx, "documents/", func(o ObjectInfo) error {
 		if strings.HasSuffix(o.Key, "/record.json") {
 			recordKeys = append(recordKeys, o.Key)
+		} else {
+			contentKeys = append(contentKeys, o.Key)
 		}
 		return nil
 	}); err != nil {
@@ -204,6 +211,19 @@ func Verify(ctx context.Context, s Store, opt VerifyOptions) (*VerifyReport, err
 			rep.Repaired++
 		case e.DocumentID != r.ID:
 			add(ProblemRegistry, recordKeys[i], fmt.Sprintf("%s 登记为 %s（文件 %s），记录为文件 %s", r.Wenhao, e.Status, e.DocumentID, r.ID))
+		}
+	}
+	referenced := map[string]bool{}
+	for _, res := range results {
+		if res.rec != nil {
+			for _, v := range res.rec.Versions {
+				referenced[v.Key] = true
+			}
+		}
+	}
+	for _, k := range contentKeys {
+		if !referenced[k] {
+			rep.Unreferenced = append(rep.Unreferenced, k)
 		}
 	}
 	reg := NewRegistry(s)

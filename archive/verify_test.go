@@ -44,8 +44,21 @@ func TestVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Problems) != 0 || rep.Records != 4 || rep.OK != 4 || rep.Numbers != 4 {
+	if len(rep.Problems) != 0 || rep.Records != 4 || rep.OK != 4 || rep.Numbers != 4 || len(rep.Unreferenced) != 0 {
 		t.Fatalf("clean archive: %+v", rep)
+	}
+	// Content stored by an issue cut short before its record: reported as
+	// unreferenced, not as a problem.
+	orphan, err := archive.NewDocuments(s).PutVersion(ctx, 2026, archive.NewID(time.Now()), 1, []byte("docx bytes"), "t", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err = archive.Verify(ctx, s, archive.VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Problems) != 0 || len(rep.Unreferenced) != 1 || rep.Unreferenced[0] != orphan.Key {
+		t.Fatalf("archive with a content no record names: %+v", rep)
 	}
 	// A changed byte, a lost registry entry, an interrupted issue.
 	f := filepath.Join(dir, filepath.FromSlash(recs[0].Latest().Key))

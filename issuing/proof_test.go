@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -238,4 +239,116 @@ func TestProofMinIOStoppedMidRun(t *testing.T) {
 		t.Errorf("%d issues succeeded, %d failed, but %d numbers are issued", ok.Load(), failed.Load(), issued)
 	}
 	t.Logf("registry: %d numbers, %d void with a reason", len(entries), voids)
+}
+
+// TestProofProcessKilledMidRun kills the issuing process (SIGKILL, no
+// chance to clean up) in the middle of its work, three times, on one
+// data directory. Whatever it was writing, the store shows no partial
+// object: every key it lists is a number, a record or a version, and,
+// where the store writes unnamed files, no temporary file is left in
+// any folder. After verify --repair every number is a complete document
+// (verify re-hashed it) or void with a reason.
+func TestProofProcessKilledMidRun(t *testing.T) {
+	skipUnderRace(t)
+	dir := t.TempDir()
+	numbers := func() int {
+		es, _ := os.ReadDir(dir + "/numbers/乌司发/2026")
+		return len(es)
+	}
+	for round := 0; round < 3; round++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestProofChildProcess$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "GONGWEN_DATA_DIR="+dir, "GONGWEN_PROOF_CHILD=1",
+			"GONGWEN_PROOF_COUNT=1000000", "GONGWEN_PROOF_WORKERS=8")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Kill it at a different point of its work each round.
+		want := numbers() + 20 + 17*round
+		deadline := time.Now().Add(60 * time.Second)
+		for numbers() < want && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		if err := cmd.Process.Kill(); err != nil {
+			t.Fatal(err)
+		}
+		cmd.Wait()
+		if numbers() < want {
+			t.Fatalf("round %d: the process issued only %d numbers in 60 s", round, numbers())
+		}
+	}
+	ctx := context.Background()
+	store, err := archive.OpenFileStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys int
+	err = store.List(ctx, "", func(o archive.ObjectInfo) error {
+		keys++
+		parts := strings.Split(o.Key, "/")
+		switch {
+		case len(parts) == 4 && parts[0] == "numbers":
+		case len(parts) == 4 && parts[0] == "documents" && (parts[3] == "record.json" || strings.HasPrefix(parts[3], "v")):
+		default:
+			t.Errorf("the store lists %q", o.Key)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if store.LeavesNoTemporaries() {
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && strings.HasPrefix(d.Name(), ".gongwen-tmp-") {
+				t.Errorf("temporary file left behind: %s", p)
+			}
+			return err
+		})
+	}
+	if _, err := archive.Verify(ctx, store, archive.VerifyOptions{Repair: true, StaleAfter: -1}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := archive.Verify(ctx, store, archive.VerifyOptions{StaleAfter: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Problems) != 0 {
+		t.Fatalf("verify after the kills: %+v", rep.Problems)
+	}
+	entries, err := archive.NewRegistry(store).List(ctx, "乌司发", 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	voids := 0
+	for i, e := range entries {
+		switch {
+		case e.Seq != i+1:
+			t.Fatalf("entry %d is number %d", i+1, e.Seq)
+		case e.Status == archive.NumberIssued:
+		case e.Status == archive.NumberVoid && e.Reason != "":
+			voids++
+		default:
+			t.Errorf("number neither a document nor void with a reason: %+v", e)
+		}
+	}
+	issued := len(entries) - voids
+	if rep.OK != issued {
+		t.Errorf("%d complete documents for %d issued numbers", rep.OK, issued)
+	}
+	// What an issue cut short stored before its record is reported, and
+	// belongs to no issued number.
+	issuedIDs := map[string]bool{}
+	for _, e := range entries {
+		if e.Status == archive.NumberIssued {
+			issuedIDs[e.DocumentID] = true
+		}
+	}
+	for _, k := range rep.Unreferenced {
+		if id := strings.Split(k, "/")[2]; issuedIDs[id] {
+			t.Errorf("content %s unreferenced, yet its document's number is issued", k)
+		}
+	}
+	if len(rep.Unreferenced) > voids || keys != len(entries)+2*issued+len(rep.Unreferenced) {
+		t.Errorf("%d keys for %d numbers, %d documents and %d unreferenced contents", keys, len(entries), issued, len(rep.Unreferenced))
+	}
+	t.Logf("3 kills: %d numbers, %d void with a reason (issues cut short), %d contents stored before the kill without a record", len(entries), voids, len(rep.Unreferenced))
 }

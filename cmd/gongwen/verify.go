@@ -71,6 +71,9 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if rep.Repaired > 0 {
 			fmt.Fprintf(stdout, "已修复中断的发文 %d 个\n", rep.Repaired)
 		}
+		if n := len(rep.Unreferenced); n > 0 {
+			fmt.Fprintf(stdout, "另有 %d 个内容对象未被任何记录引用：发文或更正中断时留下，不是文件，已保留（--json 列出）\n", n)
+		}
 		if len(rep.Problems) == 0 {
 			fmt.Fprintln(stdout, "没有发现问题。")
 		} else {
