@@ -42,10 +42,12 @@ var nav = []navItem{
 }
 
 // statusLabels name document and number states in Chinese (the two share
-// "issued" and "void").
+// "issued" and "void"); numbers are named as the CLI names them.
 var statusLabels = map[string]string{
 	archive.StatusIssued: "已发文", archive.StatusSuperseded: "已被替代", archive.StatusVoid: "作废",
-	archive.NumberReserved: "预留", archive.NumberAllocated: "分配中", archive.NumberImported: "导入",
+	archive.NumberReserved:  archive.NumberStatusName(archive.NumberReserved),
+	archive.NumberAllocated: archive.NumberStatusName(archive.NumberAllocated),
+	archive.NumberImported:  archive.NumberStatusName(archive.NumberImported),
 }
 
 func newUI() (*ui, error) {
