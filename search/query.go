@@ -330,20 +330,39 @@ func containment(s string) query.Query {
 		tq.SetField(fUni)
 		return tq
 	}
-	pq := bleve.NewMatchPhraseQuery(n)
-	pq.SetField(fText)
-	pq.Analyzer = bigramAnalyzer
+	pq := bigramPhrase(n)
 	if w, ok := wenhaoNorm(s); ok {
 		// A 发文字号: the document with that number comes first.
 		tq := bleve.NewTermQuery(Normalize(w))
 		tq.SetField(fWenhaoN)
 		tq.SetBoost(20)
-		alt := bleve.NewMatchPhraseQuery(Normalize(w))
-		alt.SetField(fText)
-		alt.Analyzer = bigramAnalyzer
-		return bleve.NewDisjunctionQuery(tq, pq, alt)
+		return bleve.NewDisjunctionQuery(tq, pq, bigramPhrase(Normalize(w)))
 	}
 	return pq
+}
+
+// bigramPhrase matches documents whose text contains n (normalised, two
+// characters or more): the bigrams of n at consecutive positions. Every
+// other bigram is enough to pin every character — 行政 at p and 执法 at p+2
+// is 行政执法 at p — so the phrase names the bigrams at even offsets and
+// the last one, and leaves the others as "any term" (""), which bleve
+// does not read: fewer posting lists and positions to decode for the
+// same exact answer. Two characters are one bigram, a term query with no
+// positions at all.
+func bigramPhrase(n string) query.Query {
+	rs := []rune(n)
+	if len(rs) == 2 {
+		tq := bleve.NewTermQuery(n)
+		tq.SetField(fText)
+		return tq
+	}
+	terms := make([]string, len(rs)-1)
+	for i := range terms {
+		if i%2 == 0 || i == len(terms)-1 {
+			terms[i] = string(rs[i : i+2])
+		}
+	}
+	return bleve.NewPhraseQuery(terms, fText)
 }
 
 // wenhaoNorm reads the forms people type for a 发文字号 — 乌司发〔2023〕47号,
