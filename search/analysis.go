@@ -6,9 +6,11 @@
 // Matching is defined on normalised text (see Normalize): a query matches
 // a document when the normalised query is a substring of the document's
 // normalised text. The index makes that exact: every character's bigram
-// is indexed with its position, and a query of n characters is the phrase
-// of its n−1 bigrams, which matches precisely where the characters stand
-// together; one-character queries use a unigram field.
+// is indexed with its position, and a query of n characters is a phrase
+// of its bigrams at consecutive positions, which matches precisely where
+// the characters stand together (bigramPhrase names only the bigrams
+// needed to pin every character); one-character queries use a unigram
+// field.
 package search
 
 import (
