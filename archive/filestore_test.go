@@ -71,8 +71,13 @@ func TestFileStoreLeavesOnlyItsObjects(t *testing.T) {
 				return err
 			}
 			rel, _ := filepath.Rel(dir, p)
-			if !strings.HasPrefix(rel, archive.FileLockDir) {
-				names = append(names, filepath.ToSlash(rel))
+			if strings.HasPrefix(rel, archive.FileLockDir) {
+				return nil
+			}
+			names = append(names, filepath.ToSlash(rel))
+			// Documents may be classified: readable by the service's user only.
+			if fi, err := d.Info(); err != nil || fi.Mode().Perm() != 0o600 {
+				t.Errorf("%s: mode %v (%v), want -rw-------", rel, fi.Mode(), err)
 			}
 			return nil
 		})

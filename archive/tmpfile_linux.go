@@ -12,9 +12,11 @@ import (
 
 // openUnnamed opens a new file in dir that has no name yet (O_TMPFILE):
 // it costs the folder no entry until linkUnnamed gives it one, and
-// nothing is left behind if the process dies before that.
+// nothing is left behind if the process dies before that. Like the named
+// temporary files it replaces (os.CreateTemp), it is readable by its owner
+// only: documents may be classified (密级).
 func openUnnamed(dir string) (*os.File, error) {
-	fd, err := unix.Open(dir, unix.O_RDWR|unix.O_TMPFILE|unix.O_CLOEXEC, 0o644)
+	fd, err := unix.Open(dir, unix.O_RDWR|unix.O_TMPFILE|unix.O_CLOEXEC, 0o600)
 	if err != nil {
 		return nil, &os.PathError{Op: "open unnamed file in", Path: dir, Err: err}
 	}
