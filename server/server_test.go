@@ -133,21 +133,6 @@ type multipartBody struct {
 	ct  string
 }
 
-func multipartOf(fields map[string]string, file string, content []byte) *multipartBody {
-	m := &multipartBody{}
-	w := multipart.NewWriter(&m.buf)
-	for k, v := range fields {
-		w.WriteField(k, v)
-	}
-	if file != "" {
-		fw, _ := w.CreateFormFile(file, "upload.docx")
-		fw.Write(content)
-	}
-	w.Close()
-	m.ct = w.FormDataContentType()
-	return m
-}
-
 func decode(t *testing.T, b []byte) map[string]any {
 	t.Helper()
 	var m map[string]any
@@ -501,7 +486,7 @@ func TestExportBundle(t *testing.T) {
 	if len(rep.Problems) > 0 || rep.PayloadFiles != 2 {
 		t.Errorf("bundle: %d payload files (want the notice and its report, not the other office's): %+v", rep.PayloadFiles, rep.Problems)
 	}
-	resp, b = e.do("root", "GET", "/api/v1/audit?action=export", nil)
+	_, b = e.do("root", "GET", "/api/v1/audit?action=export", nil)
 	if !strings.Contains(string(b), "2 件文件") {
 		t.Errorf("export not audited: %s", b)
 	}
