@@ -111,27 +111,37 @@ func (s *S3Store) Get(ctx context.Context, key string) ([]byte, ObjectInfo, erro
 		return nil, ObjectInfo{}, fmt.Errorf("archive: %w", err)
 	}
 	// An object replaced while it is read makes the server answer 412 to
-	// the reader's follow-up request: read it again, whole.
+	// a follow-up request of the reader: read it again, whole, after a
+	// short pause that grows (a record being updated by many writers at
+	// once may be replaced again at once).
 	for attempt := 0; ; attempt++ {
 		data, info, err := s.getOnce(ctx, key)
-		if errors.Is(err, ErrPrecondition) && attempt < 5 {
-			continue
+		if !errors.Is(err, ErrPrecondition) || attempt == 20 {
+			return data, info, err
 		}
-		return data, info, err
+		select {
+		case <-ctx.Done():
+			return nil, ObjectInfo{}, fmt.Errorf("archive: get %s: %w", key, ctx.Err())
+		case <-time.After(time.Duration(attempt+1) * time.Millisecond):
+		}
 	}
 }
 
+// getOnce reads an object in one GET: the body first, then the
+// description the same response carried (asking for the description first
+// would be a second request, which fails if the object was replaced in
+// between).
 func (s *S3Store) getOnce(ctx context.Context, key string) ([]byte, ObjectInfo, error) {
 	obj, err := s.client.GetObject(ctx, s.cfg.Bucket, key, minio.GetObjectOptions{})
 	if err != nil {
 		return nil, ObjectInfo{}, s.wrap("get", key, err)
 	}
 	defer obj.Close()
-	st, err := obj.Stat()
+	data, err := io.ReadAll(obj)
 	if err != nil {
 		return nil, ObjectInfo{}, s.wrap("get", key, err)
 	}
-	data, err := io.ReadAll(obj)
+	st, err := obj.Stat()
 	if err != nil {
 		return nil, ObjectInfo{}, s.wrap("get", key, err)
 	}
