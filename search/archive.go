@@ -130,6 +130,19 @@ func Check(ctx context.Context, store archive.Store, x *Index) (*CheckReport, er
 		return rep, nil
 	}
 	rep.Full = true
+	// In batches: after an index was lost or set aside, this is a rebuild.
+	batch := make([]Doc, 0, 200)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := x.PutBatch(ctx, batch); err != nil {
+			return err
+		}
+		rep.Added += len(batch)
+		batch = batch[:0]
+		return nil
+	}
 	for _, r := range recs {
 		has, err := x.Has(r.ID)
 		if err != nil {
@@ -142,10 +155,14 @@ func Check(ctx context.Context, store archive.Store, x *Index) (*CheckReport, er
 		if err != nil {
 			return nil, err
 		}
-		if err := x.Put(ctx, d); err != nil {
-			return nil, err
+		if batch = append(batch, d); len(batch) == cap(batch) {
+			if err := flush(); err != nil {
+				return nil, err
+			}
 		}
-		rep.Added++
+	}
+	if err := flush(); err != nil {
+		return nil, err
 	}
 	return rep, nil
 }

@@ -2,8 +2,10 @@ package search_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -126,4 +128,86 @@ func TestTextVersionsIndexed(t *testing.T) {
 			t.Errorf("GB18030 text not found: %+v %v", res, err)
 		}
 	}
+}
+
+// TestDamagedIndexIsSetAsideAndRebuilt: a segment file whose footer was
+// overwritten (a disk fault, a copy cut short) makes Open say the index
+// is damaged instead of crashing; OpenOrReset sets the folder aside and
+// the start-up check rebuilds the index from the store.
+func TestDamagedIndexIsSetAsideAndRebuilt(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, err := archive.OpenFileStore(filepath.Join(dir, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	idxDir := filepath.Join(dir, "index")
+	idx, err := search.Open(idxDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	is := issuing.New(store)
+	is.OnIssued = idx.PutIssued
+	tpl, _ := templates.Builtin("监督通知书")
+	for i := 0; i < 3; i++ {
+		if _, err := is.Issue(ctx, issuing.Request{Template: tpl, Data: tpl.Example}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	idx.Close()
+	segs, _ := filepath.Glob(filepath.Join(idxDir, "store", "*.zap"))
+	if len(segs) == 0 {
+		t.Fatal("no segment file in the index")
+	}
+	for _, seg := range segs {
+		b, err := os.ReadFile(seg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clear(b[len(b)-40:])
+		if err := os.WriteFile(seg, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// bleve keeps the lock of an index it failed to open until the
+	// process ends, so Open is shown a copy of the damaged folder.
+	copyDir := filepath.Join(dir, "index-copy")
+	if err := os.CopyFS(copyDir, os.DirFS(idxDir)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := search.Open(copyDir); !errors.Is(err, search.ErrDamaged) || !strings.Contains(err.Error(), "gongwen reindex") {
+		t.Fatalf("open of a damaged index: %v, want ErrDamaged naming gongwen reindex", err)
+	}
+	x, setAside, err := search.OpenOrReset(idxDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if setAside == "" {
+		t.Fatal("the damaged index was not set aside")
+	}
+	if _, err := os.Stat(filepath.Join(setAside, "store")); err != nil {
+		t.Errorf("the damaged index is not kept at %s: %v", setAside, err)
+	}
+	rep, err := search.Check(ctx, store, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := x.Search(ctx, search.Request{Query: "整改"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Added != 3 || res.Total != 3 {
+		t.Errorf("after the rebuild: %d added, %d found, want 3 and 3", rep.Added, res.Total)
+	}
+	// A sound index is opened as it is.
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	x, setAside, err = search.OpenOrReset(idxDir)
+	if err != nil || setAside != "" {
+		t.Fatalf("sound index: set aside %q, %v", setAside, err)
+	}
+	x.Close()
 }

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -61,7 +64,9 @@ const (
 
 // Index is a bleve index of documents.
 type Index struct {
-	idx bleve.Index
+	idx   bleve.Index
+	close sync.Once
+	err   error // from the one Close
 }
 
 // newMapping builds the index mapping: Chinese text as position-carrying
@@ -127,28 +132,74 @@ func newMapping() mapping.IndexMapping {
 // ErrBusy means another process holds the index open.
 var ErrBusy = errors.New("检索索引正被另一个进程使用")
 
+// ErrDamaged means the index folder cannot be read: a file in it is cut
+// short or corrupt (a disk fault, a copy interrupted). Nothing is lost —
+// the index is derived from the store — but it must be rebuilt:
+// gongwen reindex, or OpenOrReset, which the service uses at start.
+var ErrDamaged = errors.New("检索索引已损坏，请运行 gongwen reindex 从存储重建（存储中的文件不受影响）")
+
 // Open opens the index in dir, creating it if it does not exist. One
 // process at a time may hold an index; another gets ErrBusy within
-// a few seconds instead of waiting for ever.
+// a few seconds instead of waiting for ever. A folder that cannot be
+// read as an index gives ErrDamaged.
 func Open(dir string) (*Index, error) {
-	idx, err := bleve.OpenUsing(dir, map[string]interface{}{"bolt_timeout": "3s"})
-	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
-		idx, err = bleve.New(dir, newMapping())
-	}
+	idx, err := openBleve(dir)
 	if err != nil {
-		if strings.Contains(err.Error(), "timeout") {
+		switch {
+		case strings.Contains(err.Error(), "timeout"):
 			return nil, fmt.Errorf("search: open index %s: %w", dir, ErrBusy)
+		case errors.Is(err, fs.ErrPermission):
+			return nil, fmt.Errorf("search: open index %s: %w", dir, err)
 		}
-		return nil, fmt.Errorf("search: open index %s: %w", dir, err)
+		return nil, fmt.Errorf("search: open index %s: %w（%v）", dir, ErrDamaged, err)
 	}
 	return &Index{idx: idx}, nil
 }
 
+// openBleve opens or creates the bleve index in dir. bleve reads a
+// segment's tables as it opens it and panics on some damaged ones; the
+// panic is returned as an error.
+func openBleve(dir string) (idx bleve.Index, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			idx, err = nil, fmt.Errorf("%v", p)
+		}
+	}()
+	idx, err = bleve.OpenUsing(dir, map[string]interface{}{"bolt_timeout": "3s"})
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		idx, err = bleve.New(dir, newMapping())
+	}
+	return idx, err
+}
+
+// OpenOrReset opens the index in dir like Open, except that a damaged
+// index is set aside — renamed to dir.damaged-<time>, kept for whoever
+// wants to look at it — and a new, empty one is created in its place.
+// setAside names the folder set aside, or is "" when the index was sound.
+// The new index is empty: Check (or Rebuild) fills it from the store.
+func OpenOrReset(dir string) (x *Index, setAside string, err error) {
+	x, err = Open(dir)
+	if !errors.Is(err, ErrDamaged) {
+		return x, "", err
+	}
+	setAside = dir + ".damaged-" + time.Now().Format("20060102-150405")
+	if rerr := os.Rename(dir, setAside); rerr != nil {
+		return nil, "", fmt.Errorf("%w; 无法移开损坏的索引：%v", err, rerr)
+	}
+	x, err = Open(dir)
+	return x, setAside, err
+}
+
 // Has reports whether the index holds a document id.
-func (x *Index) Has(id string) (bool, error) {
+func (x *Index) Has(id string) (has bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			has, err = false, fmt.Errorf("search: look up %s: %w（%v）", id, ErrDamaged, p)
+		}
+	}()
 	d, err := x.idx.Document(id)
 	if err != nil {
-		return false, fmt.Errorf("search: look up %s: %w", id, err)
+		return false, fmt.Errorf("search: look up %s: %w（%v）", id, ErrDamaged, err)
 	}
 	return d != nil, nil
 }
@@ -162,8 +213,11 @@ func OpenMemory() (*Index, error) {
 	return &Index{idx: idx}, nil
 }
 
-// Close closes the index.
-func (x *Index) Close() error { return x.idx.Close() }
+// Close closes the index. Closing it again does nothing.
+func (x *Index) Close() error {
+	x.close.Do(func() { x.err = x.idx.Close() })
+	return x.err
+}
 
 // fields is a Doc as the index stores it.
 func (d Doc) fields() map[string]any {

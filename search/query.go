@@ -442,9 +442,9 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	for _, f := range facetFields {
 		req.AddFacet(f.name, bleve.NewFacetRequest(f.field, 30))
 	}
-	res, err := x.idx.SearchInContext(ctx, req)
+	res, err := x.searchBleve(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
 	}
 	out := &Result{Total: res.Total, Facets: map[string][]FacetCount{}}
 	for _, h := range res.Hits {
@@ -554,4 +554,24 @@ func Snippet(text string, terms []string, width int) string {
 		b.WriteString("…")
 	}
 	return b.String()
+}
+
+// searchBleve runs a bleve search. An error that is not the caller's
+// (a cancelled or expired context) means the index could not be read, and
+// is ErrDamaged; so is a panic of bleve's on a damaged segment, which
+// would otherwise bring the process down.
+func (x *Index) searchBleve(ctx context.Context, req *bleve.SearchRequest) (res *bleve.SearchResult, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("search: %w（%v）", ErrDamaged, p)
+		}
+	}()
+	res, err = x.idx.SearchInContext(ctx, req)
+	switch {
+	case err == nil:
+		return res, nil
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("search: %w", ctx.Err())
+	}
+	return nil, fmt.Errorf("search: %w（%v）", ErrDamaged, err)
 }

@@ -114,6 +114,8 @@ func problemOf(err error) *Problem {
 		return &Problem{Status: http.StatusConflict, Title: "冲突", Detail: err.Error()}
 	case errors.Is(err, search.ErrBusy):
 		return &Problem{Status: http.StatusServiceUnavailable, Title: "检索索引暂不可用", Detail: err.Error()}
+	case errors.Is(err, search.ErrDamaged):
+		return &Problem{Status: http.StatusServiceUnavailable, Title: "检索索引已损坏", Detail: "检索索引无法读取，请管理员停止服务后运行 gongwen reindex 从存储重建；存储中的文件不受影响，文件详情与下载仍可使用"}
 	}
 	return &Problem{Status: http.StatusInternalServerError, Title: "服务器内部错误", Detail: "处理请求时出错，请稍后重试；如仍失败，请将请求编号告诉管理员"}
 }

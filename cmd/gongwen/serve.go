@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -36,11 +37,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	idx, err := search.Open(indexDir(*idxFlag))
-	if err != nil {
+	// A damaged index is set aside and rebuilt from the store (by
+	// Prepare's check below): the index is derived, the service need not
+	// stay down for it.
+	idx, setAside, err := search.OpenOrReset(indexDir(*idxFlag))
+	if errors.Is(err, search.ErrBusy) {
 		return fmt.Errorf("%w（每个实例须有自己的索引目录：--index-dir）", err)
 	}
+	if err != nil {
+		return err
+	}
 	defer idx.Close()
+	if setAside != "" {
+		log.Warn("search index damaged: set aside, rebuilding from the store", "set_aside", setAside)
+		fmt.Fprintf(stdout, "检索索引已损坏，已移至 %s；正在从存储重建索引……\n", setAside)
+	}
 	srv, err := server.New(server.Config{Store: store, Index: idx, Logger: log, SecureCookies: *secure, SyncEvery: *syncEvery})
 	if err != nil {
 		return err
