@@ -210,4 +210,23 @@ func TestDamagedIndexIsSetAsideAndRebuilt(t *testing.T) {
 		t.Fatalf("sound index: set aside %q, %v", setAside, err)
 	}
 	x.Close()
+
+	// A folder that is not an index is neither damaged nor moved.
+	other := filepath.Join(dir, "文件")
+	os.MkdirAll(other, 0o755)
+	os.WriteFile(filepath.Join(other, "说明.txt"), []byte("x"), 0o600)
+	if _, setAside, err := search.OpenOrReset(other); err == nil || errors.Is(err, search.ErrDamaged) || setAside != "" || !strings.Contains(err.Error(), "不是检索索引目录") {
+		t.Errorf("a folder of other files as the index: set aside %q, %v", setAside, err)
+	}
+	if _, err := os.Stat(filepath.Join(other, "说明.txt")); err != nil {
+		t.Errorf("the other folder was touched: %v", err)
+	}
+	// An empty folder made for the index becomes one.
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
+	if x, err := search.Open(empty); err != nil {
+		t.Errorf("an empty folder as the index: %v", err)
+	} else {
+		x.Close()
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -150,10 +151,25 @@ func Open(dir string) (*Index, error) {
 			return nil, fmt.Errorf("search: open index %s: %w", dir, ErrBusy)
 		case errors.Is(err, fs.ErrPermission):
 			return nil, fmt.Errorf("search: open index %s: %w", dir, err)
+		case !looksLikeIndex(dir):
+			// Never call a folder that is not an index damaged: OpenOrReset
+			// would move it away.
+			return nil, fmt.Errorf("search: %s 不是检索索引目录（其中没有 index_meta.json 和 store）；请用 --index-dir 指定一个新目录：%v", dir, err)
 		}
 		return nil, fmt.Errorf("search: open index %s: %w（%v）", dir, ErrDamaged, err)
 	}
 	return &Index{idx: idx}, nil
+}
+
+// looksLikeIndex reports whether dir holds what a bleve index folder
+// holds, whole or not.
+func looksLikeIndex(dir string) bool {
+	for _, name := range []string{"index_meta.json", "store"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // openBleve opens or creates the bleve index in dir. bleve reads a
@@ -166,10 +182,17 @@ func openBleve(dir string) (idx bleve.Index, err error) {
 		}
 	}()
 	idx, err = bleve.OpenUsing(dir, map[string]interface{}{"bolt_timeout": "3s"})
-	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) || errors.Is(err, bleve.ErrorIndexMetaMissing) && isEmptyDir(dir) {
 		idx, err = bleve.New(dir, newMapping())
 	}
 	return idx, err
+}
+
+// isEmptyDir reports whether dir is a folder with nothing in it (one made
+// for the index by whoever set up the machine).
+func isEmptyDir(dir string) bool {
+	es, err := os.ReadDir(dir)
+	return err == nil && len(es) == 0
 }
 
 // OpenOrReset opens the index in dir like Open, except that a damaged
