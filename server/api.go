@@ -567,6 +567,12 @@ func (s *Server) related(ctx context.Context, c *call, rec *archive.Record) ([]*
 		}
 	}
 	answers, err := s.answersTo(ctx, rec)
+	if errors.Is(err, search.ErrDamaged) || errors.Is(err, search.ErrBusy) {
+		// The document itself comes from the store: show it without the
+		// answers the index would have found.
+		s.log.Warn("related documents: index unavailable", "document", rec.ID, "err", err)
+		return out, nil
+	}
 	if err != nil {
 		return nil, err
 	}

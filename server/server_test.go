@@ -575,3 +575,24 @@ func TestSyncIndexAcrossInstances(t *testing.T) {
 		t.Errorf("sync with nothing new: %d, %v; want 0", n, err)
 	}
 }
+
+// TestIndexUnreadable: when the index cannot be read, a search answers
+// 503 with an explanation in Chinese, and documents — which come from the
+// store — can still be opened and downloaded.
+func TestIndexUnreadable(t *testing.T) {
+	e := newEnv(t)
+	rec := e.issue("wlmq-drafter", "监督通知书", nil)
+	e.srv.index.Close() // reads now fail, as on a damaged index
+	resp, b := e.do("wlmq-archivist", "GET", "/api/v1/search?q=整改", nil)
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(b), "gongwen reindex") {
+		t.Errorf("search on an unreadable index: %d %s", resp.StatusCode, b)
+	}
+	resp, b = e.do("wlmq-archivist", "GET", fmt.Sprintf("/api/v1/documents/%d/%s", rec.Year, rec.ID), nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), rec.Wenhao) {
+		t.Errorf("document on an unreadable index: %d %.200s", resp.StatusCode, b)
+	}
+	resp, _ = e.do("wlmq-archivist", "GET", fmt.Sprintf("/api/v1/documents/%d/%s/versions/1", rec.Year, rec.ID), nil)
+	if resp.StatusCode != 200 {
+		t.Errorf("download on an unreadable index: %d", resp.StatusCode)
+	}
+}
