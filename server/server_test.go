@@ -595,4 +595,8 @@ func TestIndexUnreadable(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Errorf("download on an unreadable index: %d", resp.StatusCode)
 	}
+	// Issuing goes on: the document is stored, the index catches up later.
+	if next := e.issue("wlmq-drafter", "监督通知书", nil); next.Wenhao != "乌司发〔2026〕2号" {
+		t.Errorf("issue on an unreadable index: %+v", next)
+	}
 }
