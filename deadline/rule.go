@@ -2,6 +2,7 @@ package deadline
 
 import (
 	"fmt"
+	"github.com/gongwen/gongwen/internal/cnnum"
 	"regexp"
 	"strconv"
 	"strings"
@@ -116,12 +117,9 @@ func ParseRule(text string) (Rule, error) {
 		rest = strings.Replace(rest, m[0], "", 1)
 	}
 	for _, m := range hanDateRe.FindAllStringSubmatch(t, -1) {
-		y := 0
-		for _, r := range m[1] {
-			y = y*10 + hanDigit(r)
-		}
-		mi, ok1 := hanNumber(m[2])
-		di, ok2 := hanNumber(m[3])
+		y, _ := cnnum.Year(m[1])
+		mi, ok1 := cnnum.Number(m[2])
+		di, ok2 := cnnum.Number(m[3])
 		if !ok1 || !ok2 {
 			return fail("日期“" + m[0] + "”写法有误")
 		}
@@ -174,65 +172,5 @@ func number(s string) (int, bool) {
 	if n, err := strconv.Atoi(s); err == nil {
 		return n, true
 	}
-	return hanNumber(s)
-}
-
-func hanDigit(r rune) int {
-	switch r {
-	case '〇', '○', '零':
-		return 0
-	case '一':
-		return 1
-	case '二', '两':
-		return 2
-	case '三':
-		return 3
-	case '四':
-		return 4
-	case '五':
-		return 5
-	case '六':
-		return 6
-	case '七':
-		return 7
-	case '八':
-		return 8
-	case '九':
-		return 9
-	}
-	return -1
-}
-
-// hanNumber reads a Chinese numeral below 1000: 三十, 十五, 一百二十, 两.
-func hanNumber(s string) (int, bool) {
-	total, cur := 0, -1
-	for _, r := range s {
-		switch r {
-		case '百':
-			if cur < 0 {
-				cur = 1
-			}
-			total += cur * 100
-			cur = -1
-		case '十':
-			if cur < 0 {
-				cur = 1
-			}
-			total += cur * 10
-			cur = -1
-		default:
-			d := hanDigit(r)
-			if d < 0 {
-				return 0, false
-			}
-			if cur > 0 { // two digits in a row: 三五
-				return 0, false
-			}
-			cur = d
-		}
-	}
-	if cur > 0 {
-		total += cur
-	}
-	return total, s != ""
+	return cnnum.Number(s)
 }

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"github.com/gongwen/gongwen/internal/cnnum"
 	"regexp"
 	"sort"
 	"strconv"
@@ -527,11 +528,10 @@ func dateOf(s string) (string, time.Time, bool) {
 		return validDate(y, mo, da)
 	}
 	if m := hanDateRe.FindStringSubmatch(s); m != nil && m[0] == s {
-		y := 0
-		for _, r := range m[1] {
-			y = y*10 + hanDigit(r)
-		}
-		return validDate(y, hanNumber(m[2]), hanNumber(m[3]))
+		y, _ := cnnum.Year(m[1])
+		mo, _ := cnnum.Number(m[2])
+		da, _ := cnnum.Number(m[3])
+		return validDate(y, mo, da) // a numeral that is none is 0: no date
 	}
 	if m := isoDateRe.FindStringSubmatch(s); m != nil {
 		y, _ := strconv.Atoi(m[1])
@@ -548,47 +548,6 @@ func validDate(y, m, d int) (string, time.Time, bool) {
 		return "", time.Time{}, false
 	}
 	return t.Format("2006-01-02"), t, true
-}
-
-func hanDigit(r rune) int {
-	switch r {
-	case '一':
-		return 1
-	case '二':
-		return 2
-	case '三':
-		return 3
-	case '四':
-		return 4
-	case '五':
-		return 5
-	case '六':
-		return 6
-	case '七':
-		return 7
-	case '八':
-		return 8
-	case '九':
-		return 9
-	}
-	return 0 // 〇, ○, 零, O, 0
-}
-
-// hanNumber reads 1 to 99 in Chinese numerals: 五, 十, 十二, 二十, 三十一.
-func hanNumber(s string) int {
-	tens, ones, found := strings.Cut(s, "十")
-	if !found {
-		return hanDigit([]rune(s)[0])
-	}
-	t := 1
-	if tens != "" {
-		t = hanDigit([]rune(tens)[0])
-	}
-	o := 0
-	if ones != "" {
-		o = hanDigit([]rune(ones)[0])
-	}
-	return t*10 + o
 }
 
 // orgLike reports whether s reads as the name of an office (one line of a
