@@ -2,10 +2,11 @@ package deadline
 
 import (
 	"fmt"
-	"github.com/gongwen/gongwen/internal/cnnum"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gongwen/gongwen/internal/cnnum"
 )
 
 // DefaultDays is the 整改期限 of a document that sets none: 30 days from

@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"github.com/gongwen/gongwen/internal/cnnum"
 	"regexp"
 	"sort"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gongwen/gongwen/archive"
+	"github.com/gongwen/gongwen/internal/cnnum"
 )
 
 // A 公文 (GB/T 9704-2012) reads, top to bottom: 版头 (份号, 密级, 紧急程度,
