@@ -188,17 +188,7 @@ func (s *Sessions) List(ctx context.Context, user string) ([]*Session, error) {
 // DeleteUser ends every session of user — after their password is
 // changed or reset, or they are disabled — and returns how many it ended.
 func (s *Sessions) DeleteUser(ctx context.Context, user string) (int, error) {
-	n := 0
-	err := s.each(ctx, func(key string, sess *Session) error {
-		if sess == nil || sess.User != user {
-			return nil
-		}
-		if err := s.store.Delete(ctx, key); err != nil {
-			return err
-		}
-		n++
-		return nil
-	})
+	n, err := s.deleteWhere(ctx, func(sess *Session) bool { return sess != nil && sess.User == user })
 	if err != nil {
 		return n, fmt.Errorf("auth: 结束用户 %s 的登录会话：%w", user, err)
 	}
@@ -209,9 +199,19 @@ func (s *Sessions) DeleteUser(ctx context.Context, user string) (int, error) {
 // server runs it now and then.
 func (s *Sessions) Prune(ctx context.Context) (int, error) {
 	now := s.now()
+	n, err := s.deleteWhere(ctx, func(sess *Session) bool { return sess == nil || !now.Before(sess.Expires) })
+	if err != nil {
+		return n, fmt.Errorf("auth: 清理过期会话：%w", err)
+	}
+	return n, nil
+}
+
+// deleteWhere deletes every session gone picks (nil for one that cannot be
+// read) and returns how many it deleted.
+func (s *Sessions) deleteWhere(ctx context.Context, gone func(*Session) bool) (int, error) {
 	n := 0
 	err := s.each(ctx, func(key string, sess *Session) error {
-		if sess != nil && now.Before(sess.Expires) {
+		if !gone(sess) {
 			return nil
 		}
 		if err := s.store.Delete(ctx, key); err != nil {
@@ -220,8 +220,5 @@ func (s *Sessions) Prune(ctx context.Context) (int, error) {
 		n++
 		return nil
 	})
-	if err != nil {
-		return n, fmt.Errorf("auth: 清理过期会话：%w", err)
-	}
-	return n, nil
+	return n, err
 }

@@ -75,9 +75,6 @@ type Preview struct {
 // issued, without taking a number or storing anything.
 func (is *Issuer) Preview(ctx context.Context, req Request) (*Preview, error) {
 	t := req.Template
-	if t == nil {
-		return nil, errors.New("issuing: 未指定模板")
-	}
 	data, daizi, year, err := is.prepare(t, req)
 	if err != nil {
 		return nil, err
@@ -104,6 +101,9 @@ func (is *Issuer) Preview(ctx context.Context, req Request) (*Preview, error) {
 // registry's fields for a trial render: it returns the data, the 机关代字
 // and the year of the 发文字号.
 func (is *Issuer) prepare(t *templates.Template, req Request) (map[string]any, string, int, error) {
+	if t == nil {
+		return nil, "", 0, errors.New("issuing: 未指定模板")
+	}
 	data := maps.Clone(req.Data)
 	if data == nil {
 		data = map[string]any{}
@@ -134,9 +134,6 @@ func (is *Issuer) prepare(t *templates.Template, req Request) (map[string]any, s
 // with the reason.
 func (is *Issuer) Issue(ctx context.Context, req Request) (*Result, error) {
 	t := req.Template
-	if t == nil {
-		return nil, errors.New("issuing: 未指定模板")
-	}
 	data, daizi, year, err := is.prepare(t, req)
 	if err != nil {
 		return nil, err
