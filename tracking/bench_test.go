@@ -2,50 +2,24 @@ package tracking_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
-	"time"
 
-	"github.com/gongwen/gongwen/archive"
 	"github.com/gongwen/gongwen/deadline"
 	"github.com/gongwen/gongwen/tracking"
+	"github.com/gongwen/gongwen/tracking/trackingtest"
 )
 
-// BenchmarkList measures one 督办 listing over an archive of 10,000
-// records in the file store: 5,000 notices, half of them answered.
+// BenchmarkList measures one 督办 listing over trackingtest.Archive: 7,500
+// records in the file store, 5,000 notices, half of them answered.
 //
 //	go test ./tracking/ -run - -bench List -benchtime 5x
 func BenchmarkList(b *testing.B) {
 	ctx := context.Background()
-	store, err := archive.OpenFileStore(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	docs := archive.NewDocuments(store)
-	base := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
-	cats := tracking.Categories()
-	for i := 1; i <= 5000; i++ {
-		dated := base.AddDate(0, 0, i%300)
-		n := &archive.Record{ID: archive.NewID(dated), Wenhao: archive.FormatWenhao("乌司发", 2026, i), Daizi: "乌司发", Year: 2026, Seq: i,
-			Category: cats[i%3], Org: "wlmq-sfj", SupervisedUnit: fmt.Sprintf("单位%d", i%40), Date: dated.Format("2006-01-02"),
-			Deadline: "自收到本通知之日起15个工作日内", Data: map[string]any{"印发日期": dated.Format("2006-01-02")},
-			Versions: []archive.Version{{N: 1}}, Status: archive.StatusIssued}
-		if err := docs.CreateRecord(ctx, n); err != nil {
-			b.Fatal(err)
-		}
-		if i%2 == 0 {
-			answered := dated.AddDate(0, 0, 10+i%30)
-			r := &archive.Record{ID: archive.NewID(answered), Wenhao: archive.FormatWenhao("乌市监报", 2026, i), Daizi: "乌市监报", Year: 2026, Seq: i,
-				Category: "整改情况报告", Date: answered.Format("2006-01-02"), RespondsTo: n.ID, Versions: []archive.Version{{N: 1}}, Status: archive.StatusIssued}
-			if err := docs.CreateRecord(ctx, r); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
+	docs := trackingtest.Archive(b)
 	cal := deadline.Builtin()
 	b.ResetTimer()
 	for b.Loop() {
-		rep, err := tracking.List(ctx, docs, cal, tracking.Query{Org: "wlmq-sfj", Today: deadline.Date{Year: 2026, Month: 11, Day: 25}, Within: 7})
+		rep, err := tracking.List(ctx, docs, cal, tracking.Query{Org: trackingtest.Org, Today: deadline.Date{Year: 2026, Month: 11, Day: 25}, Within: 7})
 		if err != nil || rep.Counts.Total != 5000 || rep.Counts.Unknown != 0 {
 			b.Fatalf("%v %+v", err, rep.Counts)
 		}
