@@ -11,11 +11,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gongwen/gongwen/archive"
+	"github.com/gongwen/gongwen/archive/storetest"
 	"github.com/gongwen/gongwen/importer"
 	"github.com/gongwen/gongwen/issuing"
 	"github.com/gongwen/gongwen/render"
@@ -23,35 +23,12 @@ import (
 	"github.com/gongwen/gongwen/templates"
 )
 
-// faultyStore fails writes to keys containing fail.
-type faultyStore struct {
-	archive.Store
-	mu   sync.Mutex
-	fail string
-}
-
-func (f *faultyStore) Put(ctx context.Context, key string, data []byte, c archive.Cond) (archive.ObjectInfo, error) {
-	f.mu.Lock()
-	fail := f.fail != "" && strings.Contains(key, f.fail)
-	f.mu.Unlock()
-	if fail {
-		return archive.ObjectInfo{}, errors.New("simulated storage failure")
-	}
-	return f.Store.Put(ctx, key, data, c)
-}
-
-func (f *faultyStore) failOn(s string) {
-	f.mu.Lock()
-	f.fail = s
-	f.mu.Unlock()
-}
-
-func newStore(t *testing.T) *faultyStore {
+func newStore(t *testing.T) *storetest.Faulty {
 	fs, err := archive.OpenFileStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &faultyStore{Store: fs}
+	s := &storetest.Faulty{Store: fs}
 	p := &archive.Profile{ID: "wlmq-sfj", Name: "乌鲁木齐市司法局", Mark: "乌鲁木齐市司法局文件",
 		Daizi: map[string]string{"默认": "乌司发", "年度报告": "乌司报"}, Printer: "乌鲁木齐市司法局办公室", Fonds: "J012", OrgCode: "FZK"}
 	if err := archive.NewProfiles(s).Put(context.Background(), p); err != nil {
@@ -397,7 +374,7 @@ func TestImportFailureLeavesNoHalfDocument(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
 	b, _ := os.ReadFile("testdata/通报-GB18030.txt")
-	s.failOn("record.json")
+	s.FailOn("record.json")
 	sum, err := importer.New(s).Import(ctx, []importer.File{importer.BytesFile("通报.txt", b)}, importer.Options{By: "档案员"})
 	if err != nil {
 		t.Fatal(err)
@@ -418,7 +395,7 @@ func TestImportFailureLeavesNoHalfDocument(t *testing.T) {
 	if n, _, _ := reg.Allocate(ctx, "乌司发", 2023, archive.NumberReserved, "", "t", "r"); n.Seq != 22 {
 		t.Errorf("allocated %d", n.Seq)
 	}
-	s.failOn("")
+	s.FailOn("")
 	sum, _ = importer.New(s).Import(ctx, []importer.File{importer.BytesFile("通报.txt", b)}, importer.Options{By: "档案员"})
 	if r := sum.Results[0]; r.Status != importer.StatusImported {
 		t.Fatalf("second attempt: %+v", r)

@@ -9,34 +9,17 @@ import (
 	"testing"
 
 	"github.com/gongwen/gongwen/archive"
+	"github.com/gongwen/gongwen/archive/storetest"
 	"github.com/gongwen/gongwen/render"
 	"github.com/gongwen/gongwen/templates"
 )
 
-// faultyStore fails writes to keys containing fail, to prove that a failed
-// issue leaves a void number and no half-visible document.
-type faultyStore struct {
-	archive.Store
-	mu   sync.Mutex
-	fail string
-}
-
-func (f *faultyStore) Put(ctx context.Context, key string, data []byte, c archive.Cond) (archive.ObjectInfo, error) {
-	f.mu.Lock()
-	fail := f.fail != "" && strings.Contains(key, f.fail)
-	f.mu.Unlock()
-	if fail {
-		return archive.ObjectInfo{}, errors.New("simulated storage failure")
-	}
-	return f.Store.Put(ctx, key, data, c)
-}
-
-func setup(t *testing.T) (*Issuer, *faultyStore, *templates.Template) {
+func setup(t *testing.T) (*Issuer, *storetest.Faulty, *templates.Template) {
 	fs, err := archive.OpenFileStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := &faultyStore{Store: fs}
+	st := &storetest.Faulty{Store: fs}
 	tpl, err := templates.Builtin("监督通知书")
 	if err != nil {
 		t.Fatal(err)
@@ -112,12 +95,12 @@ func TestBadDataTakesNoNumber(t *testing.T) {
 func TestFailedStorageVoidsTheNumber(t *testing.T) {
 	is, st, tpl := setup(t)
 	ctx := context.Background()
-	st.fail = "/v1.docx"
+	st.FailOn("/v1.docx")
 	_, err := is.Issue(ctx, Request{Template: tpl, Data: tpl.Example, Author: "王明"})
 	if err == nil || !strings.Contains(err.Error(), "已登记为作废") {
 		t.Fatalf("want the number reported void, got %v", err)
 	}
-	st.fail = ""
+	st.FailOn("")
 	res, err := is.Issue(ctx, Request{Template: tpl, Data: tpl.Example, Author: "王明"})
 	if err != nil {
 		t.Fatal(err)
