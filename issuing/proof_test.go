@@ -211,27 +211,7 @@ func TestProofMinIOStoppedMidRun(t *testing.T) {
 		t.Fatalf("the fault did not happen or issuing did not resume: ok %d (before restart %d), failed %d", ok.Load(), before, failed.Load())
 	}
 	// Interrupted issues are settled by repair, then all is clean.
-	if _, err := archive.Verify(ctx, store, archive.VerifyOptions{Repair: true, StaleAfter: -1}); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := archive.Verify(ctx, store, archive.VerifyOptions{StaleAfter: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Problems) != 0 {
-		t.Fatalf("verify after the fault: %+v", rep.Problems)
-	}
-	entries, _ := archive.NewRegistry(store).List(ctx, "乌司发", 2026)
-	voids := 0
-	for _, e := range entries {
-		switch {
-		case e.Status == archive.NumberIssued:
-		case e.Status == archive.NumberVoid && e.Reason != "":
-			voids++
-		default:
-			t.Errorf("number neither a document nor void with a reason: %+v", e)
-		}
-	}
+	_, entries, voids := repairAndCheck(t, store, "the fault")
 	// An issue whose answer was lost in the outage may have stored its
 	// document although the caller saw an error: such numbers are issued
 	// with a complete document (verify checked), never lost or doubled.
@@ -304,30 +284,10 @@ func TestProofProcessKilledMidRun(t *testing.T) {
 			return err
 		})
 	}
-	if _, err := archive.Verify(ctx, store, archive.VerifyOptions{Repair: true, StaleAfter: -1}); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := archive.Verify(ctx, store, archive.VerifyOptions{StaleAfter: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Problems) != 0 {
-		t.Fatalf("verify after the kills: %+v", rep.Problems)
-	}
-	entries, err := archive.NewRegistry(store).List(ctx, "乌司发", 2026)
-	if err != nil {
-		t.Fatal(err)
-	}
-	voids := 0
+	rep, entries, voids := repairAndCheck(t, store, "the kills")
 	for i, e := range entries {
-		switch {
-		case e.Seq != i+1:
+		if e.Seq != i+1 {
 			t.Fatalf("entry %d is number %d", i+1, e.Seq)
-		case e.Status == archive.NumberIssued:
-		case e.Status == archive.NumberVoid && e.Reason != "":
-			voids++
-		default:
-			t.Errorf("number neither a document nor void with a reason: %+v", e)
 		}
 	}
 	issued := len(entries) - voids
@@ -351,4 +311,38 @@ func TestProofProcessKilledMidRun(t *testing.T) {
 		t.Errorf("%d keys for %d numbers, %d documents and %d unreferenced contents", keys, len(entries), issued, len(rep.Unreferenced))
 	}
 	t.Logf("3 kills: %d numbers, %d void with a reason (issues cut short), %d contents stored before the kill without a record", len(entries), voids, len(rep.Unreferenced))
+}
+
+// repairAndCheck settles the issues a fault cut short (verify --repair),
+// then checks that verify finds no problem and that every number of
+// 乌司发〔2026〕 is a document or void with a reason. It returns the last
+// verify report, the numbers and how many of them are void.
+func repairAndCheck(t *testing.T, store archive.Store, after string) (*archive.VerifyReport, []*archive.NumberEntry, int) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := archive.Verify(ctx, store, archive.VerifyOptions{Repair: true, StaleAfter: -1}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := archive.Verify(ctx, store, archive.VerifyOptions{StaleAfter: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Problems) != 0 {
+		t.Fatalf("verify after %s: %+v", after, rep.Problems)
+	}
+	entries, err := archive.NewRegistry(store).List(ctx, "乌司发", 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	voids := 0
+	for _, e := range entries {
+		switch {
+		case e.Status == archive.NumberIssued:
+		case e.Status == archive.NumberVoid && e.Reason != "":
+			voids++
+		default:
+			t.Errorf("number neither a document nor void with a reason: %+v", e)
+		}
+	}
+	return rep, entries, voids
 }
