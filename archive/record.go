@@ -21,6 +21,20 @@ const (
 	StatusVoid       = "void"       // 作废
 )
 
+// StatusName is a document status as the archive's readers name it: 有效,
+// 已被替代 or 作废 (the status itself when it is none of these).
+func StatusName(status string) string {
+	switch status {
+	case StatusIssued:
+		return "有效"
+	case StatusSuperseded:
+		return "已被替代"
+	case StatusVoid:
+		return "作废"
+	}
+	return status
+}
+
 // File formats of stored versions (Version.Format).
 const (
 	FormatDocx = "docx" // WordprocessingML; every issued document

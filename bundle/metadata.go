@@ -97,13 +97,6 @@ type FileMetadata struct {
 	Note      string `json:"版本说明,omitempty"`
 }
 
-// statusNames are document statuses in Chinese.
-var statusNames = map[string]string{
-	archive.StatusIssued:     "有效",
-	archive.StatusSuperseded: "已被替代",
-	archive.StatusVoid:       "作废",
-}
-
 // formatOf describes a file format by its extension.
 func formatOf(ext string) string {
 	switch ext {
@@ -128,7 +121,7 @@ func documentMetadata(m *Member, names map[int]string, all map[string]*Member, f
 		Title: r.Title, Number: r.Wenhao, Responsible: r.Issuer, Date: r.Date, Type: r.WenZhong,
 		Urgency: r.Urgency, MainTo: r.MainTo, CC: r.CC, Secrecy: r.Secrecy, SecrecyTerm: r.SecrecyTerm,
 		Signer: r.Signer, SupervisedUnit: r.SupervisedUnit, Deadline: r.Deadline,
-		Status: statusNames[r.Status], StatusReason: r.StatusReason, Reason: m.Reason,
+		Status: archive.StatusName(r.Status), StatusReason: r.StatusReason, Reason: m.Reason,
 	}
 	if d.Status == "" {
 		d.Status = r.Status

@@ -114,19 +114,12 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	for _, k := range names {
 		var parts []string
 		for _, f := range res.Facets[k] {
-			v := f.Value
-			if l, ok := statusLabel[v]; ok {
-				v = l
-			}
-			parts = append(parts, fmt.Sprintf("%s %d", v, f.Count))
+			parts = append(parts, fmt.Sprintf("%s %d", archive.StatusName(f.Value), f.Count))
 		}
 		fmt.Fprintf(stdout, "%s：%s\n", k, strings.Join(parts, "，"))
 	}
 	return nil
 }
-
-// statusLabel names document statuses in Chinese.
-var statusLabel = map[string]string{archive.StatusIssued: "有效", archive.StatusSuperseded: "已被替代", archive.StatusVoid: "作废"}
 
 // plainSnippet shows a snippet on a terminal: matches in 【】, entities
 // decoded.
