@@ -36,12 +36,9 @@ func runAnnual(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	author := fs.String("author", currentUser(), "发文人（与 --issue 一起使用）")
 	idxFlag := addIndexFlag(fs)
 	sf := addStoreFlags(fs)
-	pos, err := parseFlags(fs, args)
+	err := parseFlagsOnly(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return &usageError{"多余的参数：" + strings.Join(pos, " ")}
 	}
 	if *year == 0 {
 		return &usageError{"缺少 --year 统计年度，如 --year 2025"}

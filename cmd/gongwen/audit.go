@@ -61,12 +61,9 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	before := fs.String("before", "", "翻页：只显示比此事件编号更早的事件")
 	asJSON := fs.Bool("json", false, "以 JSON 输出：{\"events\": […], \"next\": 下一页游标}")
 	sf := addStoreFlags(fs)
-	pos, err := parseFlags(fs, args)
+	err := parseFlagsOnly(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return &usageError{"多余的参数：" + strings.Join(pos, " ")}
 	}
 	f := audit.Filter{Actor: strings.TrimSpace(*actor), Target: strings.TrimSpace(*target), Limit: *limit, Before: *before}
 	if f.From, err = parseDay("from", *from, false); err != nil {

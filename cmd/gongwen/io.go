@@ -121,6 +121,19 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// parseFlagsOnly parses a command's flags, for a command that takes no
+// other arguments: any is a usage error naming it.
+func parseFlagsOnly(fs *flag.FlagSet, args []string) error {
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return &usageError{"多余的参数：" + strings.Join(pos, " ")}
+	}
+	return nil
+}
+
 // isTemplatePath tells a template file path from a built-in template id.
 func isTemplatePath(s string) bool {
 	return strings.HasSuffix(strings.ToLower(s), ".docx") || strings.ContainsAny(s, `/\`)

@@ -36,12 +36,9 @@ func runIssue(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	profileID := fs.String("profile", "", "发文机关（gongwen profile list）：用其机关代字、标志、署名、印发机关和联系人")
 	idxFlag := addIndexFlag(fs)
 	sf := addStoreFlags(fs)
-	pos, err := parseFlags(fs, args)
+	err := parseFlagsOnly(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return &usageError{"多余的参数：" + strings.Join(pos, " ")}
 	}
 	if *tplArg == "" {
 		return &usageError{"缺少 --template（gongwen templates 列出内置模板）"}
@@ -106,12 +103,9 @@ func runNumbers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	reason := fs.String("reason", "", "预留或作废的原因")
 	asJSON := fs.Bool("json", false, "以 JSON 输出")
 	sf := addStoreFlags(fs)
-	pos, err := parseFlags(fs, args)
+	err := parseFlagsOnly(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return &usageError{"多余的参数：" + strings.Join(pos, " ")}
 	}
 	if *prefix == "" || *year == 0 {
 		return &usageError{"需要 --prefix 机关代字 和 --year 年份"}

@@ -23,12 +23,9 @@ func runOverdue(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	todayArg := fs.String("today", "", "按哪一天判断（默认今天，北京时间）")
 	asJSON := fs.Bool("json", false, "以 JSON 输出")
 	sf := addStoreFlags(fs)
-	pos, err := parseFlags(fs, args)
+	err := parseFlagsOnly(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return &usageError{"多余的参数：" + strings.Join(pos, " ")}
 	}
 	q := tracking.Query{Org: *org, Unit: strings.TrimSpace(*unit), Within: *within}
 	for _, f := range []struct {

@@ -22,12 +22,9 @@ func runRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	example := fs.Bool("example", false, "使用内置模板自带的示例数据")
 	out := fs.String("out", "", "输出 .docx 路径（默认：<模板ID>.docx）")
 	allowMissing := fs.Bool("allow-missing", false, "缺少的字段按空白输出（默认报错）")
-	pos, err := parseFlags(fs, args)
+	err := parseFlagsOnly(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return &usageError{fmt.Sprintf("多余的参数：%s", strings.Join(pos, " "))}
 	}
 	if *tplArg == "" {
 		return &usageError{"缺少 --template（内置模板 ID 或 .docx 路径；gongwen templates 列出内置模板）"}

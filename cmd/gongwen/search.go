@@ -134,10 +134,8 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	idxFlag := addIndexFlag(fs)
 	check := fs.Bool("check", false, "只核对：比较索引与存储（数量和抽样），补上索引缺少的文件，不重建")
 	sf := addStoreFlags(fs)
-	if pos, err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return &usageError{"多余的参数：" + strings.Join(pos, " ")}
 	}
 	store, err := sf.open(ctx)
 	if err != nil {

@@ -16,10 +16,8 @@ func runTemplates(_ context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("templates", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "以 JSON 输出（每个模板的 id、name、文种、字段和完整示例数据）")
-	if pos, err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return &usageError{"多余的参数：" + strings.Join(pos, " ")}
 	}
 	all, err := templates.Builtins()
 	if err != nil {

@@ -45,12 +45,9 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	repair := fs.Bool("repair", false, "处理中断的发文：文件完整的登记为已发文，否则作废并注明原因")
 	asJSON := fs.Bool("json", false, "以 JSON 输出")
 	sf := addStoreFlags(fs)
-	pos, err := parseFlags(fs, args)
+	err := parseFlagsOnly(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return &usageError{"多余的参数：" + strings.Join(pos, " ")}
 	}
 	store, err := sf.open(ctx)
 	if err != nil {
