@@ -9,7 +9,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -20,45 +19,8 @@ import (
 // TestAnnualCommand issues a few documents, prints the year's figures,
 // renders the report as a draft and issues it.
 func TestAnnualCommand(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	t.Setenv("GONGWEN_INDEX_DIR", filepath.Join(dir, "index"))
-	run := func(args ...string) (int, string, string) {
-		t.Helper()
-		return gongwen(t, append(args, "--data-dir", data)...)
-	}
-	must := func(args ...string) (string, string) {
-		t.Helper()
-		code, out, errs := run(args...)
-		if code != 0 {
-			t.Fatalf("gongwen %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errs)
-		}
-		return out, errs
-	}
-	write := func(name string, v any) string {
-		t.Helper()
-		p := filepath.Join(dir, name)
-		b, _ := json.Marshal(v)
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	issue := func(tplID, profile string, change map[string]any) string {
-		t.Helper()
-		tpl, err := templates.Builtin(tplID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := maps.Clone(tpl.Example)
-		maps.Copy(d, change)
-		out, _ := must("issue", "--template", tplID, "--data", write(tplID+".json", d), "--profile", profile)
-		m := regexp.MustCompile(`已发文：(\S+)`).FindStringSubmatch(out)
-		if m == nil {
-			t.Fatalf("no 发文字号 in %s", out)
-		}
-		return m[1]
-	}
+	w := newWorkspace(t)
+	dir, run, must, write, issue := w.dir, w.run, w.must, w.write, w.issue
 	must("profile", "set", write("sfj.json", map[string]any{"id": "wlmq-sfj", "名称": "乌鲁木齐市司法局", "发文机关标志": "乌鲁木齐市司法局文件",
 		"机关代字": map[string]string{"默认": "乌司发", "年度报告": "乌司报"}, "印发机关": "乌鲁木齐市司法局办公室", "全宗号": "J012", "机构代码": "FZK"}))
 	must("profile", "set", write("scjg.json", map[string]any{"id": "wlmq-scjg", "名称": "乌鲁木齐市市场监督管理局", "发文机关标志": "乌鲁木齐市市场监督管理局文件",

@@ -14,14 +14,9 @@ import (
 // that doubles nothing, and the archive, registry, index and next issue
 // agreeing afterwards.
 func TestImportCommand(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	t.Setenv("GONGWEN_INDEX_DIR", filepath.Join(dir, "index"))
+	w := newWorkspace(t)
+	dir, data, run := w.dir, w.data, w.run
 	fixtures := filepath.Join("..", "..", "importer", "testdata")
-	run := func(args ...string) (int, string, string) {
-		t.Helper()
-		return gongwen(t, append(args, "--data-dir", data)...)
-	}
 
 	code, out, errs := run("import", fixtures, "--dry-run")
 	if code != 1 {

@@ -2,59 +2,16 @@ package main
 
 import (
 	"encoding/json"
-	"maps"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/gongwen/gongwen/templates"
 )
 
 // TestTrackingCommands walks 督办 as an office would: issue notices,
 // record a receipt, take in the answer, list what is overdue, and keep the
 // holiday calendar up to date.
 func TestTrackingCommands(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	t.Setenv("GONGWEN_INDEX_DIR", filepath.Join(dir, "index"))
-	run := func(args ...string) (int, string, string) {
-		t.Helper()
-		return gongwen(t, append(args, "--data-dir", data)...)
-	}
-	must := func(args ...string) string {
-		t.Helper()
-		code, out, errs := run(args...)
-		if code != 0 {
-			t.Fatalf("gongwen %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errs)
-		}
-		return out
-	}
-	write := func(name string, v any) string {
-		t.Helper()
-		p := filepath.Join(dir, name)
-		b, _ := json.Marshal(v)
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	issue := func(tplID, profile string, change map[string]any) string {
-		t.Helper()
-		tpl, err := templates.Builtin(tplID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := maps.Clone(tpl.Example)
-		maps.Copy(d, change)
-		out := must("issue", "--template", tplID, "--data", write(tplID+".json", d), "--profile", profile)
-		m := regexp.MustCompile(`已发文：(\S+)`).FindStringSubmatch(out)
-		if m == nil {
-			t.Fatalf("no 发文字号 in %s", out)
-		}
-		return m[1]
-	}
+	w := newWorkspace(t)
+	run, must, write, issue := w.run, w.must, w.write, w.issue
 	must("profile", "set", write("sfj.json", map[string]any{"id": "wlmq-sfj", "名称": "乌鲁木齐市司法局", "发文机关标志": "乌鲁木齐市司法局文件",
 		"机关代字": map[string]string{"默认": "乌司发"}, "印发机关": "乌鲁木齐市司法局办公室", "全宗号": "J012", "机构代码": "FZK"}))
 	must("profile", "set", write("scjg.json", map[string]any{"id": "wlmq-scjg", "名称": "乌鲁木齐市市场监督管理局", "发文机关标志": "乌鲁木齐市市场监督管理局文件",
@@ -69,7 +26,7 @@ func TestTrackingCommands(t *testing.T) {
 	must("received", "--wenhao", strings.NewReplacer("〔", "[", "〕", "]").Replace(n1), "--date", "2026年9月28日")
 	issue("整改情况报告", "wlmq-scjg", map[string]any{"成文日期": "2026-10-19", "印发日期": "2026-10-19", "答复文件": n1})
 
-	out := must("overdue", "--org", "wlmq-sfj", "--from", "2026-01-01", "--to", "2026-12-31", "--today", "2026-11-25")
+	out, _ := must("overdue", "--org", "wlmq-sfj", "--from", "2026-01-01", "--to", "2026-12-31", "--today", "2026-11-25")
 	for _, want := range []string{
 		"督办：乌鲁木齐市司法局（wlmq-sfj），成文日期 2026-01-01 至 2026-12-31；截至 2026-11-25",
 		"【已逾期】1 件", n2 + "\t乌鲁木齐市市场监督管理局\t2026-10-20\t收到后30日\t2026-10-20（印发日期）\t2026-11-19\t逾期 6 天",
@@ -98,7 +55,7 @@ func TestTrackingCommands(t *testing.T) {
 		} `json:"items"`
 		Counts map[string]int `json:"counts"`
 	}
-	out = must("overdue", "--org", "wlmq-sfj", "--today", "2026-11-25", "--within", "1", "--json")
+	out, _ = must("overdue", "--org", "wlmq-sfj", "--today", "2026-11-25", "--within", "1", "--json")
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("--json: %v\n%s", err, out)
 	}
@@ -131,11 +88,11 @@ func TestTrackingCommands(t *testing.T) {
 
 	// The calendar: embedded years, a year the administrator adds, a file
 	// with a mistake refused with its place.
-	out = must("calendar", "show")
+	out, _ = must("calendar", "show")
 	if !strings.Contains(out, "2026\t内置\t工作日 248 天\t国务院办公厅关于2026年部分节假日安排的通知") {
 		t.Errorf("calendar show:\n%s", out)
 	}
-	out = must("calendar", "show", "2026")
+	out, _ = must("calendar", "show", "2026")
 	if !strings.Contains(out, "国庆节：2026-10-01（周四）至 2026-10-07（周三）放假，共 7 天；2026-09-20（周日）、2026-10-10（周六）上班") {
 		t.Errorf("calendar show 2026:\n%s", out)
 	}
@@ -147,21 +104,21 @@ func TestTrackingCommands(t *testing.T) {
 	// An answer to n3 dated in 2027 cannot be judged without 2027… but a
 	// term running into 2027 can: issue one, see it unknown, add 2027.
 	n4 := issue("监督通知书", "wlmq-sfj", map[string]any{"成文日期": "2026-11-20", "印发日期": "2026-11-20", "整改期限": "自收到本通知之日起50日内"})
-	out = must("overdue", "--today", "2026-11-25")
+	out, _ = must("overdue", "--today", "2026-11-25")
 	if !strings.Contains(out, "【期限不明】1 件") || !strings.Contains(out, n4) || !strings.Contains(out, "没有2027年的数据") {
 		t.Errorf("a term into 2027 without its calendar:\n%s", out)
 	}
 	good := write("2027.json", map[string]any{"year": 2027, "source": "国务院办公厅关于2027年部分节假日安排的通知（测试）",
 		"holidays": []any{map[string]any{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}}})
-	if out := must("calendar", "set", good); !strings.Contains(out, "已保存2027年节假日安排") {
+	if out, _ := must("calendar", "set", good); !strings.Contains(out, "已保存2027年节假日安排") {
 		t.Errorf("calendar set: %s", out)
 	}
 	// 50 days from 20 Nov 2026: Saturday 9 Jan 2027, so Monday 11 Jan.
-	out = must("overdue", "--today", "2026-11-25")
+	out, _ = must("overdue", "--today", "2026-11-25")
 	if !strings.Contains(out, n4+"\t乌鲁木齐市市场监督管理局\t2026-11-20\t收到后50日\t2026-11-20（印发日期）\t2027-01-11\t还剩 47 天；期满日 2027-01-09 为休息日，顺延至 2027-01-11") {
 		t.Errorf("with 2027 stored:\n%s", out)
 	}
-	if out := must("calendar", "show"); !strings.Contains(out, "2027\tcalendar/2027.json") {
+	if out, _ := must("calendar", "show"); !strings.Contains(out, "2027\tcalendar/2027.json") {
 		t.Errorf("calendar show after set:\n%s", out)
 	}
 }
